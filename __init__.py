@@ -1,0 +1,1 @@
+"""musigan: a real-time MIDI improvisation companion (see README.md)."""

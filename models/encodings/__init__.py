@@ -1,0 +1,19 @@
+"""Encoders from NoteSequence to model input, each with encode, decode, vocab_size and stream."""
+from __future__ import annotations
+
+from .events import EventsEncoding
+from .frames import FramesEncoding, PianorollEncoding
+
+ENCODINGS = {"events": EventsEncoding, "frames": FramesEncoding, "pianoroll": PianorollEncoding}
+
+
+def make_encoding(config: dict):
+    """Build an encoding from its config dict (`{"name": "frames", "order": "descending", ...}`)."""
+    params = dict(config)
+    name = params.pop("name", None)
+    if name not in ENCODINGS:
+        raise ValueError(f"unknown encoding {name!r}; choose one of {', '.join(ENCODINGS)}")
+    try:
+        return ENCODINGS[name](**params)
+    except TypeError as exc:
+        raise ValueError(f"encoding {name!r}: {exc}") from None

@@ -1,0 +1,134 @@
+"""`frames` and `pianoroll` encodings: what sounds at each step, the JSB benchmark's view.
+
+Held and repeated notes look alike (see `NoteSequence.merged_holds`); velocity and voice are lost.
+`frames` spells each step as its pitch tokens in a fixed order, then STEP; descending order puts
+the melody first, which is what the live harmonize mode conditions on. `pianoroll` gives each step
+as one multi-hot row, for sigmoid heads and the GAN.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..notes import NoteSequence
+from .stream import StreamDecoder, TimedMessage, as_tokens, decode_with
+
+ORDERS = ("ascending", "descending")
+
+
+class PitchRange:
+    """The contiguous pitch window an encoding covers (88 piano keys by default)."""
+
+    def __init__(self, low: int = 21, high: int = 108):
+        if not 0 <= low <= high <= 127:
+            raise ValueError(f"pitch range must satisfy 0 <= low <= high <= 127, got {low}..{high}")
+        self.low, self.high = low, high
+        self.width = high - low + 1
+
+    def window(self, sequence: NoteSequence) -> np.ndarray:
+        """The (steps, width) sounding matrix; raises ValueError naming a pitch out of range."""
+        if not sequence.fits_range(self.low, self.high):
+            pitches = sequence.notes[:, 0]
+            raise ValueError(f"{sequence.name or 'sequence'}: pitches {pitches.min()}..{pitches.max()} "
+                             f"leave the encoding's range {self.low}..{self.high}")
+        return sequence.sounding()[:, self.low:self.high + 1]
+
+
+class FrameStream(StreamDecoder):
+    """Collects one step's pitches; at the step's end emits offs for what stopped, ons for what began."""
+
+    def __init__(self, low: int, channel: int = 0):
+        super().__init__(channel)
+        self.low = low
+        self.frame: set[int] = set()
+
+    def end_step(self) -> list[TimedMessage]:
+        out = [m for p in sorted(set(self.held) - self.frame) for m in self.note_off(p)]
+        out += [m for p in sorted(self.frame - set(self.held)) for m in self.note_on(p)]
+        self.frame = set()
+        self.step += 1
+        return out
+
+
+class FramesEncoding:
+    name = "frames"
+
+    def __init__(self, low: int = 21, high: int = 108, order: str = "descending", steps_per_quarter: int = 4):
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
+        self.range = PitchRange(low, high)
+        self.order = order
+        self.steps_per_quarter = steps_per_quarter
+        self.step_token = self.range.width
+        self.vocab_size = self.range.width + 1
+
+    def config(self) -> dict:
+        return {"name": self.name, "low": self.range.low, "high": self.range.high, "order": self.order,
+                "steps_per_quarter": self.steps_per_quarter}
+
+    def encode(self, sequence: NoteSequence) -> np.ndarray:
+        roll = self.range.window(sequence)
+        if self.order == "descending":
+            roll = roll[:, ::-1]
+        tokens = []
+        for row in roll:
+            idx = np.flatnonzero(row)
+            tokens.extend((self.range.width - 1 - idx) if self.order == "descending" else idx)
+            tokens.append(self.step_token)
+        return np.asarray(tokens, dtype=np.int32)
+
+    def decode(self, tokens, **meta) -> NoteSequence:
+        return decode_with(self.stream(), as_tokens(tokens), self.steps_per_quarter, **meta)
+
+    def stream(self, channel: int = 0) -> "FramesStream":
+        return FramesStream(self, channel)
+
+    def token_pitch(self, token: int) -> int:
+        return self.range.low + int(token)
+
+    def token_name(self, token: int) -> str:
+        return "STEP" if token == self.step_token else f"P{self.token_pitch(token)}"
+
+
+class FramesStream(FrameStream):
+    def __init__(self, encoding: FramesEncoding, channel: int):
+        super().__init__(encoding.range.low, channel)
+        self.encoding = encoding
+
+    def feed(self, token) -> list[TimedMessage]:
+        token = int(token)
+        if token == self.encoding.step_token:
+            return self.end_step()
+        if not 0 <= token < self.encoding.step_token:
+            raise ValueError(f"token {token} is outside the frames vocabulary ({self.encoding.vocab_size})")
+        self.frame.add(self.encoding.token_pitch(token))
+        return []
+
+
+class PianorollEncoding:
+    name = "pianoroll"
+
+    def __init__(self, width: int = 88, steps_per_quarter: int = 4):
+        if width not in (88, 128):
+            raise ValueError(f"pianoroll width must be 88 or 128, got {width}")
+        self.range = PitchRange(21, 108) if width == 88 else PitchRange(0, 127)
+        self.steps_per_quarter = steps_per_quarter
+        self.vocab_size = width
+
+    def config(self) -> dict:
+        return {"name": self.name, "width": self.vocab_size, "steps_per_quarter": self.steps_per_quarter}
+
+    def encode(self, sequence: NoteSequence) -> np.ndarray:
+        return self.range.window(sequence).astype(np.uint8)
+
+    def decode(self, rows, **meta) -> NoteSequence:
+        rows = np.asarray(rows).reshape(-1, self.vocab_size)
+        return decode_with(self.stream(), rows, self.steps_per_quarter, **meta)
+
+    def stream(self, channel: int = 0) -> "PianorollStream":
+        return PianorollStream(self.range.low, channel)
+
+
+class PianorollStream(FrameStream):
+    def feed(self, row) -> list[TimedMessage]:
+        self.frame = set((self.low + np.flatnonzero(np.asarray(row) > 0.5)).tolist())
+        return self.end_step()

@@ -1,0 +1,138 @@
+"""Corpus sources -> NoteSequences, on all cores, cached, with bad files skipped and reported.
+
+A source is a folder, a file, `corpus:NAME` (music21's bundled corpus, no download) or
+`jsb:PATH` (the JSB Chorales JSON split).
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models.midi_file import UnreadableFile
+from ..models.notes import NoteSequence
+from . import cache
+from .readers import SUFFIXES, read_file, read_jsb
+
+SPLITS = ("train", "valid", "test")
+
+
+class SourceError(ValueError):
+    """A corpus source that names nothing readable; the message says what was expected."""
+
+
+@dataclass
+class Corpus:
+    source: str
+    pieces: list[NoteSequence]
+    splits: list[str]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    from_cache: bool = False
+
+    def split(self, name: str) -> list[NoteSequence]:
+        return [p for p, s in zip(self.pieces, self.splits) if s == name]
+
+
+def split_of(name: str, valid: float = 0.1, test: float = 0.1) -> str:
+    """A stable split from the piece's name, so adding files never moves a piece between splits."""
+    u = (zlib.crc32(name.encode()) % 10_000) / 10_000
+    return "test" if u < test else "valid" if u < test + valid else "train"
+
+
+def bundled_corpus_files(name: str) -> list[Path]:
+    from music21 import corpus
+
+    files = [Path(p) for p in corpus.getComposer(name) if Path(p).suffix.lower() in SUFFIXES]
+    if not files:
+        raise SourceError(f"corpus:{name}: music21's bundled corpus has no scores under that name "
+                          "(try corpus:bach, corpus:essenFolksong, corpus:oneills1850)")
+    return sorted(files)
+
+
+def source_files(source: str) -> list[Path]:
+    if source.startswith("corpus:"):
+        return bundled_corpus_files(source.removeprefix("corpus:"))
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        if not files:
+            raise SourceError(f"{source}: no MIDI or score files ({', '.join(sorted(SUFFIXES))}) in this folder")
+        return files
+    if path.is_file():
+        return [path]
+    raise SourceError(f"{source}: no such file or folder (a source is a folder, a file, corpus:NAME or jsb:PATH)")
+
+
+def _read_one(args):
+    path, steps_per_quarter, include_drums = args
+    try:
+        return str(path), read_file(path, steps_per_quarter, include_drums), None
+    except UnreadableFile as exc:
+        return str(path), [], str(exc)
+    except Exception as exc:  # a reader bug on one file must not lose the rest of the corpus
+        return str(path), [], f"{type(exc).__name__}: {exc}"
+
+
+def load_corpus(source: str, steps_per_quarter: int = 4, include_drums: bool = False, jobs: int | None = None,
+                use_cache: bool = True, progress: bool = True) -> Corpus:
+    """Ingest a source. Unreadable files are skipped and listed in `Corpus.skipped`, never fatal."""
+    if source.startswith("jsb:"):
+        return _load_jsb(source, use_cache)
+    files = source_files(source)
+    options = {"steps_per_quarter": steps_per_quarter, "include_drums": include_drums}
+    key = cache.cache_key(files, options) if use_cache else None
+    cached = cache.load(key) if use_cache else None
+    if cached:
+        return Corpus(source, *cached, from_cache=True)
+    results = _run_readers(files, steps_per_quarter, include_drums, jobs, progress, source)
+    pieces, skipped = [], []
+    for path, read, error in results:
+        if error:
+            skipped.append((path, error))
+        pieces.extend(read)
+    splits = [split_of(p.name) for p in pieces]
+    if use_cache:
+        cache.save(key, pieces, splits, skipped)
+    return Corpus(source, pieces, splits, skipped)
+
+
+def _run_readers(files, steps_per_quarter, include_drums, jobs, progress, source):
+    from rich.progress import Progress
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
+    tasks = [(f, steps_per_quarter, include_drums) for f in files]
+    with Progress(transient=True, disable=not progress) as bar:
+        task = bar.add_task(f"ingesting {source}", total=len(files))
+        results = []
+        if jobs == 1:
+            mapped = map(_read_one, tasks)
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs)
+            mapped = pool.map(_read_one, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+        for result in mapped:
+            results.append(result)
+            bar.advance(task)
+        if jobs > 1:
+            pool.shutdown()
+    return results
+
+
+def _load_jsb(source: str, use_cache: bool) -> Corpus:
+    path = Path(source.removeprefix("jsb:"))
+    if not path.is_file():
+        raise SourceError(f"{source}: no such JSB JSON file")
+    key = cache.cache_key([path], {"reader": "jsb"}) if use_cache else None
+    cached = cache.load(key) if use_cache else None
+    if cached:
+        return Corpus(source, *cached, from_cache=True)
+    try:
+        by_split = read_jsb(path)
+    except UnreadableFile as exc:
+        raise SourceError(f"{path}: {exc}") from None
+    pieces = [p for split in SPLITS for p in by_split[split]]
+    splits = [split for split in SPLITS for _ in by_split[split]]
+    if use_cache:
+        cache.save(key, pieces, splits, [])
+    return Corpus(source, pieces, splits, [], from_cache=False)

@@ -1,0 +1,127 @@
+"""Corpus file readers: every format becomes NoteSequences (MIDI via mido, scores via music21)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..models.midi_file import UnreadableFile, read_midi
+from ..models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
+
+MIDI_SUFFIXES = {".mid", ".midi", ".smf"}
+SCORE_SUFFIXES = {".xml", ".musicxml", ".mxl", ".krn", ".abc"}
+SUFFIXES = MIDI_SUFFIXES | SCORE_SUFFIXES
+
+
+def read_file(path, steps_per_quarter: int = 4, include_drums: bool = False) -> list[NoteSequence]:
+    """All pieces in one file (an ABC or Humdrum file may hold many). Raises UnreadableFile."""
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise UnreadableFile("empty file (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix in MIDI_SUFFIXES:
+        pieces = [read_midi(path, steps_per_quarter, include_drums)]
+    elif suffix in SCORE_SUFFIXES:
+        pieces = read_score(path, steps_per_quarter)
+    else:
+        raise UnreadableFile(f"unknown file type {suffix!r} (expected one of {', '.join(sorted(SUFFIXES))})")
+    pieces = [p for p in pieces if len(p)]
+    if not pieces:
+        raise UnreadableFile("no notes in file")
+    return pieces
+
+
+def read_score(path: Path, steps_per_quarter: int) -> list[NoteSequence]:
+    """MusicXML, .mxl, Humdrum or ABC through music21; each part becomes a voice, ties are joined."""
+    from music21 import converter, stream
+
+    try:
+        # forceSource/storePickle: music21 would otherwise cache parsed scores as pickles.
+        parsed = converter.parse(path, forceSource=True, storePickle=False)
+    except Exception as exc:  # music21 raises many unrelated types for bad input
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        raise UnreadableFile(f"music21 cannot parse it ({type(exc).__name__}: {reason[:160]})") from None
+    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
+    pieces = []
+    for index, score in enumerate(scores):
+        name = path.stem if len(scores) == 1 else f"{path.stem}#{index + 1}"
+        pieces.append(score_to_sequence(score, steps_per_quarter, name))
+    return pieces
+
+
+def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
+    from music21 import meter, tempo
+
+    parts = list(score.parts) or [score]
+    rows, voice_names = [], []
+    for voice, part in enumerate(parts):
+        voice_names.append(part.partName or f"part {voice + 1}")
+        for element in part.stripTies().flatten().notes:
+            start = round(float(element.offset) * steps_per_quarter)
+            end = max(start + 1, round(float(element.offset + element.quarterLength) * steps_per_quarter))
+            velocity = element.volume.velocity or DEFAULT_VELOCITY
+            for pitch in element.pitches:
+                if 0 <= pitch.midi <= 127 and element.quarterLength > 0:
+                    rows.append((pitch.midi, start, end, velocity, voice))
+    flat = score.flatten()
+    marks = flat.getElementsByClass(tempo.MetronomeMark)
+    signatures = flat.getElementsByClass(meter.TimeSignature)
+    bpm = marks.first().getQuarterBPM() if marks.first() is not None else 100.0
+    signature = signatures.first()
+    return NoteSequence(notes_array(rows), steps_per_quarter=steps_per_quarter, tempo_bpm=float(bpm or 100.0),
+                        time_signature=(signature.numerator, signature.denominator) if signature else (4, 4),
+                        name=name, voice_names=tuple(voice_names))
+
+
+def jsb_grid(path: Path) -> int:
+    """Steps per quarter note of a JSB JSON file, from its published name."""
+    name = path.name.lower()
+    for marker, steps in (("quarter", 1), ("16th", 4), ("8th", 2)):
+        if marker in name:
+            return steps
+    raise UnreadableFile("cannot tell the grid from the name (expected 'quarter', '8th' or '16th' in it)")
+
+
+def read_jsb(path) -> dict[str, list[NoteSequence]]:
+    """The JSB Chorales JSON split: {"train"|"valid"|"test": [piece, ...]}, a piece a list of steps.
+
+    A step lists the pitches sounding; in the SATB file it lists exactly four, -1 for a silent voice,
+    and each position becomes its own voice. Consecutive equal pitches become one held note.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise UnreadableFile(f"not a JSB JSON file ({type(exc).__name__}: {exc})") from None
+    if not isinstance(data, dict) or not set(data) & {"train", "valid", "test"}:
+        raise UnreadableFile("not a JSB JSON file (expected keys train, valid, test)")
+    steps_per_quarter = jsb_grid(path)
+    satb = "satb" in path.name.lower()
+    splits = {}
+    for split in ("train", "valid", "test"):
+        splits[split] = [jsb_piece(steps, steps_per_quarter, satb, f"{split}-{i:03d}")
+                         for i, steps in enumerate(data.get(split, []))]
+    return splits
+
+
+def jsb_piece(steps, steps_per_quarter: int, satb: bool, name: str) -> NoteSequence:
+    width = 4 if satb else 128
+    roll = np.zeros((len(steps) + 1, width), dtype=np.int16)  # satb: pitch+1 per voice; else multi-hot
+    for t, pitches in enumerate(steps):
+        for voice, pitch in enumerate(pitches):
+            if satb:
+                roll[t, voice] = int(pitch) + 1
+            else:
+                roll[t, int(pitch)] = 1
+    rows = []
+    for column in range(width):
+        values = roll[:, column]
+        changes = np.flatnonzero(np.diff(np.concatenate([[0], values])) != 0)
+        for start, end in zip(changes[:-1], changes[1:]):
+            if values[start]:
+                pitch, voice = (values[start] - 1, column) if satb else (column, 0)
+                rows.append((pitch, start, end, DEFAULT_VELOCITY, voice))
+    names = ("soprano", "alto", "tenor", "bass") if satb else ("chorale",)
+    return NoteSequence(notes_array(rows), steps_per_quarter=steps_per_quarter, tempo_bpm=100.0,
+                        name=name, voice_names=names)

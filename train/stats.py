@@ -1,0 +1,27 @@
+"""Corpus statistics: the user's first look at a corpus."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.notes import PITCH, NoteSequence
+
+
+def corpus_stats(pieces: list[NoteSequence]) -> dict:
+    """Pieces, notes, steps, pitch range and polyphony (notes sounding at once, over sounding steps)."""
+    notes = sum(len(p) for p in pieces)
+    steps = sum(p.total_steps for p in pieces)
+    polyphony = [p.sounding().sum(axis=1) for p in pieces if len(p)]
+    polyphony = np.concatenate(polyphony) if polyphony else np.zeros(0)
+    sounding = polyphony[polyphony > 0]
+    pitches = [p.notes[:, PITCH] for p in pieces if len(p)]
+    pitches = np.concatenate(pitches) if pitches else np.zeros(0, int)
+    return {
+        "pieces": len(pieces),
+        "notes": notes,
+        "steps": steps,
+        "pitch_low": int(pitches.min()) if len(pitches) else None,
+        "pitch_high": int(pitches.max()) if len(pitches) else None,
+        "polyphony_mean": float(sounding.mean()) if len(sounding) else 0.0,
+        "polyphony_max": int(sounding.max()) if len(sounding) else 0,
+        "silent_steps": float((polyphony == 0).mean()) if len(polyphony) else 0.0,
+    }
