@@ -12,24 +12,23 @@ from .stats import corpus_stats
 from .transpose import apply_transposition
 
 
-def report_skipped(console: Console, corpus) -> None:
-    """One line per skipped file with its reason, then the count: nothing is silently lost."""
+def report_skipped(corpus) -> None:
+    """One line per skipped file with its reason (on stderr, never wrapped), then the count."""
     for path, reason in corpus.skipped:
-        console.print(f"skipped {path}: {reason}", highlight=False, markup=False)
+        print(f"skipped {path}: {reason}", file=sys.stderr)
     if corpus.skipped:
-        console.print(f"{len(corpus.skipped)} file(s) skipped, {len(corpus.pieces)} piece(s) read", highlight=False)
+        print(f"{len(corpus.skipped)} file(s) skipped, {len(corpus.pieces)} piece(s) read", file=sys.stderr)
 
 
 def run(args) -> int:
     console = Console()
-    errors = Console(stderr=True)
     try:
         corpus = load_corpus(args.source, steps_per_quarter=args.steps_per_quarter, include_drums=args.drums,
                              jobs=args.jobs, use_cache=not args.no_cache, progress=sys.stderr.isatty())
     except SourceError as exc:
-        errors.print(f"musigan data: {exc}", highlight=False, markup=False)
+        print(f"musigan data: {exc}", file=sys.stderr)
         return 2
-    report_skipped(errors, corpus)
+    report_skipped(corpus)
     groups = [(s, corpus.split(s)) for s in SPLITS] if args.stats else []
     groups.append(("all", corpus.pieces))
     table = Table(title=f"{corpus.source}{' (cached)' if corpus.from_cache else ''}, "

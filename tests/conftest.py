@@ -1,0 +1,17 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_cache(tmp_path_factory):
+    """Every test run ingests into its own cache, so cache hits are ones the run itself made."""
+    os.environ["MUSIGAN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
+def run_musigan(*args, timeout=300, **kwargs):
+    """Run the installed command as a user would, in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-m", "musigan.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, **kwargs)
