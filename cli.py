@@ -29,6 +29,47 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--export", metavar="DIR", help="also write every piece as a MIDI file into DIR")
     data.set_defaults(handler=("musigan.train.data_command", "run"))
 
+    def preset_command(name, help, description, handler):
+        sub = commands.add_parser(name, help=help, description=description)
+        sub.add_argument("preset", help="a preset name (see `musigan presets`)")
+        sub.add_argument("--config", action="append", default=[], metavar="YAML",
+                         help="a YAML file of presets that adds to or overrides the shipped ones (repeatable)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    train = preset_command("train", "train a preset's model and export its weights",
+                           "Train the preset's model from its YAML entry (GPU when Keras sees one), with a "
+                           "checkpoint every epoch, TensorBoard logs, sample MIDI files and early stopping; "
+                           "then export the weights (.npz) and model card (.json) beside the preset's YAML.",
+                           ("musigan.train.train_command", "run"))
+    train.add_argument("--epochs", type=int, help="override the preset's epoch count")
+    train.add_argument("--out", metavar="DIR", help="run folder (default runs/PRESET)")
+    train.add_argument("--resume", action="store_true", help="continue the run in the run folder")
+
+    evaluate = preset_command("evaluate", "held-out likelihood of a trained preset",
+                              "Negative log-likelihood in nats per grid step, per token and in bits per token, "
+                              "over whole pieces of a split. For a sigmoid (pianoroll) head, nats per step is "
+                              "the frame-level NLL of the published JSB Chorales results.",
+                              ("musigan.train.evaluate_command", "run"))
+    evaluate.add_argument("--data", metavar="SOURCE", help="corpus to evaluate on (default: the preset's own)")
+    evaluate.add_argument("--split", choices=("train", "valid", "test"), default="test")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    generate = preset_command("generate", "write a new MIDI file from a preset",
+                              "Sample a new piece from a trained preset with the same NumPy stepper the live "
+                              "companion uses, optionally continuing a primer MIDI file.",
+                              ("musigan.train.generate_command", "run"))
+    generate.add_argument("--bars", type=int, default=8, help="bars of 4/4 to generate (default 8)")
+    generate.add_argument("--out", required=True, metavar="FILE.mid")
+    generate.add_argument("--temperature", type=float, help="sampling temperature (default: the preset's)")
+    generate.add_argument("--top-p", type=float, help="nucleus sampling mass (default: the preset's)")
+    generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    generate.add_argument("--primer", metavar="FILE.mid", help="a MIDI file to continue")
+
+    presets = commands.add_parser("presets", help="list presets with model, data and measured quality")
+    presets.add_argument("--config", action="append", default=[], metavar="YAML", help="extra presets YAML")
+    presets.set_defaults(handler=("musigan.models.presets_command", "run"))
+
     ports = commands.add_parser("ports", help="list MIDI input and output ports per API")
     ports.add_argument("--api", choices=("alsa", "jack", "coremidi", "windows"),
                        help="only this MIDI API (default: every API compiled into python-rtmidi)")

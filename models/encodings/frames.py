@@ -61,6 +61,15 @@ class FramesEncoding:
         self.step_token = self.range.width
         self.vocab_size = self.range.width + 1
 
+    def allowed_after(self, token: int | None) -> np.ndarray:
+        """Which tokens may follow `token` within a step: pitches keep the encoding's order."""
+        tokens = np.arange(self.vocab_size)
+        if token is None or token == self.step_token:
+            return np.ones(self.vocab_size, bool)
+        allowed = tokens < token if self.order == "descending" else tokens > token
+        allowed[self.step_token] = True
+        return allowed
+
     def config(self) -> dict:
         return {"name": self.name, "low": self.range.low, "high": self.range.high, "order": self.order,
                 "steps_per_quarter": self.steps_per_quarter}

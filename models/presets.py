@@ -1,0 +1,219 @@
+"""Presets: named entries in `presets/presets.yaml` (shipped) or a user's YAML, validated on load.
+
+Every error names the file and the key (`my.yaml: folk.model.units: expected an integer, got 'big'`).
+A preset's weights are `<weights>.npz` (named arrays) and `<weights>.json` (the model card) beside the
+YAML file that defines it. No TensorFlow here: `musigan presets` and `play` use this module.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .encodings import make_encoding
+
+SHIPPED = Path(__file__).resolve().parent.parent / "presets" / "presets.yaml"
+REQUIRED = object()
+MODES = ("respond", "harmonize", "solo")
+
+# section -> key -> (type, default, allowed values or None)
+SCHEMA = {
+    "data": {
+        "source": (str, REQUIRED, None),
+        "encoding": (dict, REQUIRED, None),
+        "steps_per_quarter": (int, 4, None),
+        "transpose": (str, "none", ("none", "normalize", "augment")),
+        "max_pieces": (int, 0, None),
+    },
+    "model": {
+        "cell": (str, "gru", ("gru", "lstm")),
+        "layers": (int, 2, None),
+        "units": (int, 256, None),
+        "embedding": (int, 64, None),
+        "dropout": (float, 0.2, None),
+        "head": (str, "softmax", ("softmax", "sigmoid")),
+    },
+    "training": {
+        "epochs": (int, 20, None),
+        "batch_size": (int, 32, None),
+        "sequence_length": (int, 128, None),
+        "learning_rate": (float, 1e-3, None),
+        "patience": (int, 5, None),
+        "sample_every": (int, 5, None),
+        "max_minutes": (float, 0.0, None),
+    },
+    "sampling": {
+        "temperature": (float, 1.0, None),
+        "top_p": (float, 0.95, None),
+    },
+    "live": {
+        "mode": (str, "respond", MODES),
+        "channel": (int, 1, None),
+        "answer_bars": (int, 2, None),
+        "bpm": (float, 100.0, None),
+    },
+}
+TOP_LEVEL = {"description": (str, "", None), "weights": (str, None, None)}
+
+
+class PresetError(ValueError):
+    """A preset that cannot be used; the message names the file and the key."""
+
+
+@dataclass
+class Preset:
+    name: str
+    config: dict
+    origin: Path
+    weights_stem: Path
+
+    @property
+    def weights_file(self) -> Path:
+        return self.weights_stem.with_suffix(".npz")
+
+    @property
+    def card_file(self) -> Path:
+        return self.weights_stem.with_suffix(".json")
+
+    @property
+    def trained(self) -> bool:
+        return self.weights_file.exists() and self.card_file.exists()
+
+    def encoding(self):
+        return make_encoding(encoding_config(self.config))
+
+    def source(self) -> str:
+        return self.config["data"]["source"]
+
+    def card(self) -> dict:
+        if not self.card_file.exists():
+            raise PresetError(f"{self.origin}: {self.name}: not trained yet, no model card at {self.card_file} "
+                              f"(run `musigan train {self.name}`)")
+        return json.loads(self.card_file.read_text())
+
+    def load_weights(self) -> dict[str, np.ndarray]:
+        if not self.weights_file.exists():
+            raise PresetError(f"{self.origin}: {self.name}.weights: missing weights file {self.weights_file} "
+                              f"(run `musigan train {self.name}`)")
+        with np.load(self.weights_file, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+
+
+def resolve_source(source: str, folder: Path) -> str:
+    """A relative path in a preset's data source is relative to the YAML file that names it."""
+    if source.startswith("corpus:"):
+        return source
+    prefix, path = ("jsb:", source[4:]) if source.startswith("jsb:") else ("", source)
+    return source if Path(path).is_absolute() else prefix + str((folder / path).resolve())
+
+
+def encoding_config(config: dict) -> dict:
+    return {**config["data"]["encoding"], "steps_per_quarter": config["data"]["steps_per_quarter"]}
+
+
+def _check(value, expected, allowed, where):
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
+        names = {str: "a string", int: "an integer", float: "a number", dict: "a mapping"}
+        raise PresetError(f"{where}: expected {names[expected]}, got {value!r}")
+    if allowed and value not in allowed:
+        raise PresetError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    if expected in (int, float) and value < 0:
+        raise PresetError(f"{where}: must not be negative, got {value!r}")
+    return value
+
+
+def _fill(entry: dict, schema: dict, where: str) -> dict:
+    unknown = sorted(set(entry) - set(schema))
+    if unknown:
+        raise PresetError(f"{where}.{unknown[0]}: unknown key (known: {', '.join(schema)})")
+    out = {}
+    for key, (expected, default, allowed) in schema.items():
+        if key not in entry:
+            if default is REQUIRED:
+                raise PresetError(f"{where}.{key}: missing required key")
+            out[key] = copy.deepcopy(default)
+        else:
+            out[key] = _check(entry[key], expected, allowed, f"{where}.{key}")
+    return out
+
+
+def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Preset:
+    """Fill defaults and check every key; `base` is the preset this entry overrides, if any."""
+    where = f"{origin}: {name}"
+    if not isinstance(entry, dict):
+        raise PresetError(f"{where}: a preset must be a mapping of sections, got {type(entry).__name__}")
+    merged = copy.deepcopy(base.config) if base else {}
+    for key, value in entry.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "encoding":
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    unknown = sorted(set(merged) - set(SCHEMA) - set(TOP_LEVEL))
+    if unknown:
+        raise PresetError(f"{where}.{unknown[0]}: unknown key (known: {', '.join([*TOP_LEVEL, *SCHEMA])})")
+    config = {key: merged.get(key, default) for key, (_, default, _) in TOP_LEVEL.items()}
+    for key in ("description",):
+        config[key] = _check(config[key], str, None, f"{where}.{key}")
+    if config["weights"] is not None:
+        config["weights"] = _check(config["weights"], str, None, f"{where}.weights")
+    for section, schema in SCHEMA.items():
+        value = merged.get(section, {})
+        if not isinstance(value, dict):
+            raise PresetError(f"{where}.{section}: expected a mapping, got {value!r}")
+        config[section] = _fill(value, schema, f"{where}.{section}")
+    try:
+        encoding = make_encoding(encoding_config(config))
+    except ValueError as exc:
+        raise PresetError(f"{where}.data.encoding: {exc}") from None
+    wants_rows = config["model"]["head"] == "sigmoid"
+    if wants_rows != (encoding.name == "pianoroll"):
+        raise PresetError(f"{where}.model.head: a {config['model']['head']} head does not fit the "
+                          f"{encoding.name} encoding (sigmoid goes with pianoroll, softmax with events/frames)")
+    for section, key in (("model", "layers"), ("model", "units"), ("training", "epochs"), ("training", "batch_size")):
+        if config[section][key] < 1:
+            raise PresetError(f"{where}.{section}.{key}: must be at least 1")
+    if not 0 < config["sampling"]["top_p"] <= 1 or config["sampling"]["temperature"] <= 0:
+        raise PresetError(f"{where}.sampling: needs temperature > 0 and 0 < top_p <= 1")
+    if not 1 <= config["live"]["channel"] <= 16:
+        raise PresetError(f"{where}.live.channel: must be 1..16, got {config['live']['channel']}")
+    if "source" in entry.get("data", {}):
+        config["data"]["source"] = resolve_source(config["data"]["source"], origin.parent)
+    keeps_weights = base is not None and "weights" not in entry
+    stem = base.weights_stem if keeps_weights else origin.parent / (config["weights"] or name)
+    return Preset(name, config, origin, stem)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise PresetError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise PresetError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PresetError(f"{path}: expected a mapping of preset names to presets")
+    return data
+
+
+def load_presets(configs=()) -> dict[str, Preset]:
+    """The shipped presets, then each user file in turn, adding presets or overriding keys of one."""
+    presets: dict[str, Preset] = {}
+    for path in [SHIPPED, *map(Path, configs)]:
+        for name, entry in read_yaml(path).items():
+            presets[str(name)] = validate(str(name), entry, path, presets.get(str(name)))
+    return presets
+
+
+def get_preset(name: str, configs=()) -> Preset:
+    presets = load_presets(configs)
+    if name not in presets:
+        raise PresetError(f"unknown preset {name!r}; presets: {', '.join(sorted(presets)) or '(none)'}")
+    return presets[name]

@@ -1,0 +1,62 @@
+"""The recurrent language model (Keras 3, any backend) and its backend-neutral weight export.
+
+Layers carry fixed names (`embedding`, `rnn_0`.., `output`) and only built-in Keras layers are used,
+so a `.keras` checkpoint loads with `safe_mode=True` and the exported `.npz` maps one-to-one onto
+`models/stepper.py`. Importing this module imports Keras: the live path never does.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402  (after the log-level default above)
+
+CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
+
+
+def build_language_model(model: dict, vocab_size: int) -> keras.Model:
+    """Embedding -> stacked GRU/LSTM -> logits over the next token (softmax) or next row (sigmoid).
+
+    `model` is a preset's model section: cell, layers, units, embedding, dropout, head. A softmax head
+    takes token ids; a sigmoid head takes multi-hot pianoroll rows of width `vocab_size`.
+    """
+    if model["head"] == "softmax":
+        inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")
+        x = keras.layers.Embedding(vocab_size, model["embedding"], name="embedding")(inputs)
+    else:
+        inputs = keras.Input(shape=(None, vocab_size), dtype="float32", name="rows")
+        x = keras.layers.Dense(model["embedding"], name="embedding")(inputs)
+    for index in range(model["layers"]):
+        x = keras.layers.Dropout(model["dropout"], name=f"dropout_{index}")(x)
+        x = CELLS[model["cell"]](model["units"], return_sequences=True, name=f"rnn_{index}")(x)
+    x = keras.layers.Dropout(model["dropout"], name="dropout_out")(x)
+    outputs = keras.layers.Dense(vocab_size, name="output")(x)
+    return keras.Model(inputs, outputs, name=f"{model['cell']}_{model['head']}_lm")
+
+
+def exported_layers(model: keras.Model) -> list:
+    return [layer for layer in model.layers if layer.weights]
+
+
+def export_weights(model: keras.Model) -> dict[str, np.ndarray]:
+    """Named float32 arrays (`rnn_0/kernel`, ...): the preset format, readable without Keras."""
+    return {f"{layer.name}/{variable.name}": np.asarray(keras.ops.convert_to_numpy(variable), np.float32)
+            for layer in exported_layers(model) for variable in layer.weights}
+
+
+def import_weights(model: keras.Model, weights: dict[str, np.ndarray], origin: str = "weights") -> None:
+    """Load named arrays written by `export_weights` (under any backend); names what does not fit."""
+    for layer in exported_layers(model):
+        arrays = []
+        for variable in layer.weights:
+            key = f"{layer.name}/{variable.name}"
+            if key not in weights:
+                raise ValueError(f"{origin}: no array {key!r} (has {', '.join(sorted(weights))})")
+            if tuple(weights[key].shape) != tuple(variable.shape):
+                raise ValueError(f"{origin}: {key} has shape {tuple(weights[key].shape)}, "
+                                 f"the model needs {tuple(variable.shape)}")
+            arrays.append(weights[key])
+        layer.set_weights(arrays)

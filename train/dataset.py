@@ -1,0 +1,96 @@
+"""From NoteSequences to training arrays: encode once, transpose per epoch, cut into windows.
+
+Each piece is framed as [start] + tokens -> tokens (next-token prediction), where start is the STEP
+token (softmax heads) or an empty row (sigmoid heads), as `models/generation.py` primes it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models.generation import begin_token
+from ..models.notes import NoteSequence
+from .transpose import apply_transposition, in_range_shifts
+
+AUGMENT_SHIFTS = range(-5, 7)
+
+
+@dataclass
+class Batchable:
+    inputs: np.ndarray    # (n, L) int32 tokens, or (n, L, width) float32 rows
+    targets: np.ndarray   # (n, L) int32, or (n, L, width) float32
+    weights: np.ndarray   # (n, L) float32: 0 on padding
+    steps: int            # grid steps covered by the targets (for nats per step)
+
+
+class EncodedSplit:
+    """The pieces of one split, encoded lazily per transposition and cached."""
+
+    def __init__(self, pieces: list[NoteSequence], encoding, augment: bool = False):
+        self.encoding = encoding
+        window = getattr(encoding, "range", None)  # events cover all 128 pitches
+        low, high = (window.low, window.high) if window else (0, 127)
+        self.pieces = [p for p in pieces if len(p) and p.fits_range(low, high)]
+        self.dropped = len(pieces) - len(self.pieces)
+        self.shifts = [in_range_shifts(p, AUGMENT_SHIFTS if augment else [0], low, high) for p in self.pieces]
+        self._cache: dict[tuple[int, int], np.ndarray] = {}
+
+    def encoded(self, index: int, shift: int = 0) -> np.ndarray:
+        key = (index, shift)
+        if key not in self._cache:
+            self._cache[key] = self.encoding.encode(self.pieces[index].transpose(shift))
+        return self._cache[key]
+
+    def framed(self, index: int, shift: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(inputs, targets) for a whole piece: the start token, then each item predicts the next."""
+        targets = self.encoded(index, shift)
+        start = np.asarray(begin_token(self.encoding))[None]
+        return np.concatenate([start.astype(targets.dtype), targets[:-1]]), targets
+
+    def total_items(self) -> int:
+        return sum(len(self.encoded(i)) for i in range(len(self.pieces)))
+
+    def windows(self, length: int, rng: np.random.Generator | None = None) -> Batchable:
+        """Cut every piece into windows of `length`; with an rng, a random key and offset per piece."""
+        chunks = []
+        for index in range(len(self.pieces)):
+            shift = int(rng.choice(self.shifts[index])) if rng is not None else 0
+            inputs, targets = self.framed(index, shift)
+            offset = int(rng.integers(length)) if rng is not None else 0
+            cuts = [0, *range(offset or length, len(targets), length), len(targets)]
+            chunks += [(inputs[a:b], targets[a:b]) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+        return pad(chunks, length, self.encoding)
+
+    def whole_pieces(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [self.framed(i) for i in range(len(self.pieces))]
+
+
+def count_steps(targets: np.ndarray, weights: np.ndarray, encoding) -> int:
+    if targets.ndim == 3:
+        return int(weights.sum())
+    return int(((targets == encoding.step_token) & (weights > 0)).sum())
+
+
+def pad(chunks, length: int, encoding) -> Batchable:
+    rows = bool(chunks) and chunks[0][1].ndim == 2
+    shape = (len(chunks), length, encoding.vocab_size) if rows else (len(chunks), length)
+    dtype = np.float32 if rows else np.int32
+    inputs, targets = np.zeros(shape, dtype), np.zeros(shape, dtype)
+    weights = np.zeros((len(chunks), length), np.float32)
+    for i, (x, y) in enumerate(chunks):
+        inputs[i, :len(x)], targets[i, :len(y)], weights[i, :len(y)] = x, y, 1.0
+    return Batchable(inputs, targets, weights, count_steps(targets, weights, encoding))
+
+
+def prepare_splits(corpus, encoding, transpose: str, max_pieces: int = 0) -> dict[str, EncodedSplit]:
+    """train/valid/test EncodedSplits; `normalize` applies to all splits, `augment` to train only."""
+    splits = {}
+    for name in ("train", "valid", "test"):
+        pieces = corpus.split(name)
+        if max_pieces:
+            pieces = pieces[:max_pieces]
+        if transpose == "normalize":
+            pieces = apply_transposition(pieces, "normalize")
+        splits[name] = EncodedSplit(pieces, encoding, augment=transpose == "augment" and name == "train")
+    return splits

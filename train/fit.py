@@ -1,0 +1,226 @@
+"""`musigan train`: fit a preset's language model, checkpoint every epoch, export the preset.
+
+A run folder holds `checkpoint.keras` (model and optimiser, written atomically), `state.json` (epoch,
+best validation NLL, history), `best.npz` (the best weights so far), TensorBoard logs under `logs/`
+and sample MIDI files under `samples/`. A killed run resumed with `--resume` loses at most the epoch
+it was in: each epoch's data comes from a generator seeded by the epoch number.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ..models import recurrent
+from ..models.generation import prime, sample_steps
+from ..models.midi_file import write_midi
+from ..models.sampling import Sampler
+from ..models.stepper import Stepper
+from .corpus import load_corpus
+from .dataset import prepare_splits
+from .evaluate import split_nll
+
+keras = recurrent.keras
+SEED = 1234
+
+
+class RunError(RuntimeError):
+    """A run folder in a state that training must not overwrite; the message says what to do."""
+
+
+def atomic_write_bytes(path: Path, write) -> None:
+    """`write(tmp_path)` then rename over `path`: a kill never leaves half a file."""
+    tmp = path.with_name(f"tmp-{path.name}")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def save_npz(path: Path, arrays: dict) -> None:
+    atomic_write_bytes(path, lambda tmp: np.savez(tmp, **arrays))
+
+
+def save_json(path: Path, data: dict) -> None:
+    atomic_write_bytes(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, sort_keys=True)))
+
+
+def hardware() -> dict:
+    backend = keras.backend.backend()
+    devices = []
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        devices = [d.name for d in tf.config.list_physical_devices("GPU")]
+    elif backend == "jax":
+        import jax
+
+        devices = [str(d) for d in jax.devices() if d.platform != "cpu"]
+    elif backend == "torch":
+        import torch
+
+        devices = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return {"backend": backend, "keras": keras.__version__, "gpus": devices, "cpu_count": os.cpu_count(),
+            "machine": f"{platform.system()} {platform.machine()}", "python": platform.python_version()}
+
+
+def compile_model(model, config: dict) -> None:
+    head = config["model"]["head"]
+    loss = (keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
+            if head == "softmax" else
+            keras.losses.BinaryCrossentropy(from_logits=True, reduction="mean_with_sample_weight"))
+    model.compile(optimizer=keras.optimizers.Adam(config["training"]["learning_rate"], clipnorm=1.0), loss=loss)
+
+
+class Progress(keras.callbacks.Callback):
+    """A rich progress bar across batches with the running training loss."""
+
+    def __init__(self, bar, task, epoch: int, epochs: int):
+        super().__init__()
+        self.bar, self.task, self.label = bar, task, f"epoch {epoch + 1}/{epochs}"
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.bar.update(self.task, advance=1, description=f"{self.label} loss {logs.get('loss', float('nan')):.3f}")
+
+
+def write_sample(config: dict, encoding, weights: dict, path: Path, bars: int = 4, seed: int = 0) -> Path:
+    """A sample MIDI from the current weights, played by the same NumPy stepper the live path uses."""
+    stepper = Stepper(weights, config["model"], encoding.vocab_size)
+    sampler = Sampler(config["sampling"]["temperature"], config["sampling"]["top_p"], seed)
+    steps = bars * 4 * encoding.steps_per_quarter
+    tokens = sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding))
+    sequence = encoding.decode(tokens, name=path.stem, tempo_bpm=config["live"]["bpm"])
+    return write_midi(sequence, path)
+
+
+class TrainingRun:
+    def __init__(self, preset, run_dir: Path, console, epochs: int | None = None, resume: bool = False,
+                 progress: bool = True):
+        self.preset, self.config, self.console = preset, preset.config, console
+        self.run_dir, self.progress = Path(run_dir), progress
+        self.epochs = epochs or self.config["training"]["epochs"]
+        self.checkpoint, self.state_file = self.run_dir / "checkpoint.keras", self.run_dir / "state.json"
+        self.best_file = self.run_dir / "best.npz"
+        if self.state_file.exists() and not resume:
+            done = json.loads(self.state_file.read_text())["epoch"]
+            raise RunError(f"{self.run_dir} already holds a run of {preset.name} at epoch {done}: pass --resume "
+                           "to continue it, or --out DIR to start a new one")
+        if resume and not self.state_file.exists():
+            raise RunError(f"{self.run_dir}: nothing to resume (no state.json); start without --resume")
+        self.resume = resume
+
+    def prepare(self):
+        data = self.config["data"]
+        self.encoding = self.preset.encoding()
+        corpus = load_corpus(self.preset.source(), steps_per_quarter=data["steps_per_quarter"], progress=self.progress)
+        if corpus.skipped:
+            self.console.print(f"{len(corpus.skipped)} unreadable file(s) skipped (see `musigan data {corpus.source}`)")
+        self.splits = prepare_splits(corpus, self.encoding, data["transpose"], data["max_pieces"])
+        dropped = sum(s.dropped for s in self.splits.values())
+        if dropped:
+            self.console.print(f"{dropped} piece(s) left out: pitches outside the encoding's range")
+        if not self.splits["train"].pieces or not self.splits["valid"].pieces:
+            raise RunError(f"{self.preset.name}: the corpus has no usable train or valid pieces")
+
+    def run(self) -> dict:
+        self.prepare()
+        (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
+        if self.resume:
+            model = keras.saving.load_model(self.checkpoint, safe_mode=True)
+            state = json.loads(self.state_file.read_text())
+            self.console.print(f"resuming {self.preset.name} after epoch {state['epoch']}")
+        else:
+            model = recurrent.build_language_model(self.config["model"], self.encoding.vocab_size)
+            compile_model(model, self.config)
+            state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
+        state = self.fit(model, state)
+        return self.export(model, state)
+
+    def fit(self, model, state: dict) -> dict:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeRemainingColumn
+
+        training = self.config["training"]
+        callbacks = tensorboard(self.run_dir / "logs")
+        budget = training["max_minutes"] * 60 or float("inf")
+        with Bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                 TimeRemainingColumn(), console=self.console, disable=not self.progress, transient=True) as bar:
+            for epoch in range(state["epoch"], self.epochs):
+                if state["bad_epochs"] >= training["patience"] or state["seconds"] >= budget:
+                    break
+                started = time.perf_counter()
+                data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
+                batches = -(-len(data.inputs) // training["batch_size"])
+                task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=batches)
+                history = model.fit(data.inputs, data.targets, sample_weight=data.weights,
+                                    batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1,
+                                    verbose=0, callbacks=[Progress(bar, task, epoch, self.epochs), *callbacks])
+                bar.remove_task(task)
+                valid = split_nll(model, self.splits["valid"])
+                state = self.end_epoch(model, state, epoch, history.history["loss"][-1], valid,
+                                       time.perf_counter() - started)
+        return state
+
+    def end_epoch(self, model, state, epoch, loss, valid, seconds) -> dict:
+        improved = state["best_valid"] is None or valid["nll_per_step"] < state["best_valid"]
+        weights = recurrent.export_weights(model)
+        if improved:
+            save_npz(self.best_file, weights)
+        state = {**state, "epoch": epoch + 1, "seconds": state["seconds"] + seconds,
+                 "best_valid": valid["nll_per_step"] if improved else state["best_valid"],
+                 "bad_epochs": 0 if improved else state["bad_epochs"] + 1,
+                 "history": state["history"] + [{"epoch": epoch + 1, "loss": loss, "seconds": seconds,
+                                                 "valid_nll_per_step": valid["nll_per_step"],
+                                                 "valid_nll_per_token": valid["nll_per_token"]}]}
+        atomic_write_bytes(self.checkpoint, model.save)
+        save_json(self.state_file, state)
+        log_scalars(self.run_dir / "logs" / "validation", epoch + 1, valid)
+        sample_every = self.config["training"]["sample_every"]
+        if sample_every and (epoch + 1) % sample_every == 0:
+            write_sample(self.config, self.encoding, weights, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid",
+                         seed=epoch)
+        self.console.print(f"epoch {epoch + 1}: loss {loss:.4f}  valid {valid['nll_per_step']:.4f} nats/step "
+                           f"{valid['nll_per_token']:.4f} nats/token{'  (best)' if improved else ''}  {seconds:.0f}s",
+                           highlight=False)
+        return state
+
+    def export(self, model, state: dict) -> dict:
+        with np.load(self.best_file, allow_pickle=False) as best:
+            weights = {k: best[k] for k in best.files}
+        recurrent.import_weights(model, weights, str(self.best_file))
+        results = {split: split_nll(model, self.splits[split]) for split in ("valid", "test")}
+        card = {
+            "preset": self.preset.name, "description": self.config["description"], "kind": "language-model",
+            "config": self.config, "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
+            "metrics": results, "parameters": int(model.count_params()), "epochs": state["epoch"],
+            "training_seconds": round(state["seconds"], 1), "history": state["history"],
+            "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "data": {"source": self.preset.source(),
+                     **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
+        }
+        self.preset.weights_file.parent.mkdir(parents=True, exist_ok=True)
+        save_npz(self.preset.weights_file, weights)
+        save_json(self.preset.card_file, card)
+        save_json(self.run_dir / "card.json", card)
+        return card
+
+
+def tensorboard(log_dir: Path) -> list:
+    """Keras's TensorBoard callback where TensorFlow is installed (it writes through tf.summary)."""
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        return []
+    return [keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)]
+
+
+def log_scalars(log_dir: Path, step: int, values: dict) -> None:
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return
+    with tf.summary.create_file_writer(str(log_dir)).as_default():
+        for name in ("nll_per_step", "nll_per_token", "bits_per_token"):
+            tf.summary.scalar(f"valid_{name}", values[name], step=step)
