@@ -31,7 +31,10 @@ def run(args) -> int:
     except SourceError as exc:
         print(f"musigan evaluate: {exc}", file=sys.stderr)
         return 2
-    split = prepare_splits(corpus, encoding, "normalize" if data["transpose"] == "normalize" else "none")[args.split]
+    # On its own data a preset is measured on exactly the pieces it was trained and carded with.
+    max_pieces = data["max_pieces"] if not args.data else 0
+    transpose = "normalize" if data["transpose"] == "normalize" else "none"
+    split = prepare_splits(corpus, encoding, transpose, max_pieces)[args.split]
     if not split.pieces:
         print(f"musigan evaluate: {corpus.source} has no {args.split} pieces in the encoding's range", file=sys.stderr)
         return 2

@@ -1,0 +1,102 @@
+"""Real training on a small model, through the command a user runs."""
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mido
+import pytest
+
+from musigan.models.presets import get_preset
+
+from .conftest import run_musigan
+
+JSB_QUARTER = Path("../shared/data/jsb/jsb-chorales-quarter.json").resolve()
+
+
+def tiny_preset(folder: Path, name="tiny", epochs=4, head="softmax", cell="gru") -> Path:
+    encoding = "{name: frames, order: descending}" if head == "softmax" else "{name: pianoroll, width: 88}"
+    path = folder / "mine.yaml"
+    path.write_text(f"""
+{name}:
+  description: a small model for tests
+  data: {{source: "jsb:{JSB_QUARTER}", steps_per_quarter: 1, encoding: {encoding}, max_pieces: 40}}
+  model: {{cell: {cell}, layers: 1, units: 48, embedding: 16, dropout: 0.0, head: {head}}}
+  training: {{epochs: {epochs}, batch_size: 16, sequence_length: 64, learning_rate: 0.01, sample_every: 2}}
+""")
+    return path
+
+
+@pytest.mark.slow
+def test_train_lowers_validation_loss_then_lists_evaluates_and_generates(tmp_path):
+    config = tiny_preset(tmp_path)
+    result = run_musigan("train", "tiny", "--config", config, "--out", tmp_path / "run", timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    state = json.loads((tmp_path / "run" / "state.json").read_text())
+    losses = [h["valid_nll_per_step"] for h in state["history"]]
+    assert len(losses) == 4 and losses[-1] < losses[0] - 1.0
+    assert sorted(p.name for p in (tmp_path / "run" / "samples").iterdir()) == ["epoch-002.mid", "epoch-004.mid"]
+    assert list((tmp_path / "run" / "logs").rglob("events.out.tfevents*"))
+
+    preset = get_preset("tiny", [config])
+    card = preset.card()
+    assert card["parameters"] > 0 and card["hardware"]["backend"] == "tensorflow"
+    assert card["metrics"]["test"]["pieces"] == 40 and card["vocab_size"] == 89
+
+    listed = run_musigan("presets", "--config", config)
+    assert "tiny" in listed.stdout and f"{card['metrics']['test']['nll_per_step']:.3f}" in listed.stdout
+
+    evaluated = run_musigan("evaluate", "tiny", "--config", config, "--split", "test", "--json")
+    assert evaluated.returncode == 0, evaluated.stderr[-2000:]
+    figures = json.loads(evaluated.stdout)
+    assert figures["nll_per_step"] == pytest.approx(card["metrics"]["test"]["nll_per_step"], rel=1e-4)
+
+    out = tmp_path / "new.mid"
+    generated = run_musigan("generate", "tiny", "--config", config, "--bars", "4", "--out", out, "--seed", "3")
+    assert generated.returncode == 0, generated.stderr
+    notes = [m for m in mido.MidiFile(out) if m.type == "note_on" and m.velocity > 0]
+    assert notes
+    from music21 import converter
+
+    assert len(converter.parse(out).flatten().notes) > 0
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_and_loses_at_most_one_epoch(tmp_path):
+    config = tiny_preset(tmp_path, epochs=6)
+    run_dir = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "train", "tiny", "--config", str(config),
+                                "--out", str(run_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    state_file = run_dir / "state.json"
+    deadline = time.time() + 300
+    while time.time() < deadline and not (state_file.exists() and json.loads(state_file.read_text())["epoch"] >= 2):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = json.loads(state_file.read_text())["epoch"]
+    assert 2 <= killed_at < 6
+
+    again = run_musigan("train", "tiny", "--config", config, "--out", run_dir)
+    assert again.returncode == 2 and "--resume" in again.stderr  # never silently overwrites a run
+
+    resumed = run_musigan("train", "tiny", "--config", config, "--out", run_dir, "--resume", timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"resuming tiny after epoch {killed_at}" in resumed.stdout
+    history = json.loads(state_file.read_text())["history"]
+    assert [h["epoch"] for h in history] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.slow
+def test_sigmoid_head_trains_on_pianoroll_rows(tmp_path):
+    config = tiny_preset(tmp_path, name="rows", epochs=3, head="sigmoid", cell="lstm")
+    result = run_musigan("train", "rows", "--config", config, "--out", tmp_path / "run", timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    card = get_preset("rows", [config]).card()
+    losses = [h["valid_nll_per_step"] for h in card["history"]]
+    assert losses[-1] < losses[0]
+    assert card["metrics"]["test"]["steps"] == card["metrics"]["test"]["tokens"]  # one row per step
+    out = tmp_path / "rows.mid"
+    assert run_musigan("generate", "rows", "--config", config, "--bars", "2", "--out", out).returncode == 0
+    assert any(m.type == "note_on" for m in mido.MidiFile(out))
