@@ -70,6 +70,46 @@ def build_parser() -> argparse.ArgumentParser:
     presets.add_argument("--config", action="append", default=[], metavar="YAML", help="extra presets YAML")
     presets.set_defaults(handler=("musigan.models.presets_command", "run"))
 
+    play = commands.add_parser(
+        "play", help="jam: answer a MIDI keyboard through a virtual port (or --demo)",
+        description="Listen on a MIDI input and answer on a virtual output named 'musigan' (Ableton lists it "
+                    "as a MIDI input). Modes: respond (call and response), harmonize (voices under each note "
+                    "you play), solo (plays on, follows you). Unset flags come from the preset's live section. "
+                    "Keyboard controls: CC 16 temperature, CC 17 answer length, CC 18 mode, CC 19 panic, "
+                    "CC 64 sustain, program change switches preset. Ctrl-C leaves no note hanging.")
+    play.add_argument("--preset", default="bach-harmony", help="preset name (default bach-harmony)")
+    play.add_argument("--config", action="append", default=[], metavar="YAML", help="extra presets YAML")
+    play.add_argument("--demo", action="store_true",
+                      help="no keyboard: play a Bach chorale melody into the companion and record the session")
+    play.add_argument("--api", choices=("alsa", "jack", "coremidi", "windows"), help="MIDI API (default: the platform's)")
+    play.add_argument("--input", metavar="NAME", help="input port (substring), or 'virtual' for a virtual "
+                      "input 'musigan in' (default: first hardware input, else virtual)")
+    play.add_argument("--output", metavar="NAME", help="existing output port (substring) instead of the virtual "
+                      "'musigan' port; required on Windows (e.g. a loopMIDI port)")
+    play.add_argument("--mode", choices=("respond", "harmonize", "solo"))
+    play.add_argument("--bpm", type=float, help="tempo of the internal clock")
+    play.add_argument("--clock", choices=("internal", "midi"), default="internal",
+                      help="internal tempo, or follow the DAW's MIDI clock on the input (default internal)")
+    play.add_argument("--channel-in", type=int, metavar="1-16", help="listen to one channel (default all)")
+    play.add_argument("--channel-out", type=int, metavar="1-16", help="channel to play on (default the preset's)")
+    play.add_argument("--temperature", type=float, help="sampling temperature (default the preset's)")
+    play.add_argument("--top-p", type=float, help="nucleus sampling mass (default the preset's)")
+    play.add_argument("--answer-bars", type=int, help="respond: answer length in bars, 0 = as long as the phrase")
+    play.add_argument("--phrase-gap", type=float, default=1.0, metavar="BEATS",
+                      help="respond: silence that ends a phrase (default 1 beat)")
+    play.add_argument("--voices", type=int, default=3, help="harmonize: voices under each note (default 3)")
+    play.add_argument("--low", type=int, default=36, help="lowest pitch the companion plays (default 36)")
+    play.add_argument("--high", type=int, default=96, help="highest pitch the companion plays (default 96)")
+    play.add_argument("--seed", type=int, help="random seed for repeatable answers")
+    play.add_argument("--record", metavar="FILE.mid", help="record player and companion to a MIDI file")
+    play.add_argument("--programs", metavar="A,B,C", help="presets for program changes 0,1,2.. (default: trained presets, sorted)")
+    play.add_argument("--duration", type=float, metavar="SECONDS", help="stop after this long")
+    play.add_argument("--quiet", action="store_true", help="no live status line")
+    for name, number, what in (("temperature", 16, "temperature"), ("answer", 17, "answer length"),
+                               ("mode", 18, "mode"), ("panic", 19, "panic")):
+        play.add_argument(f"--cc-{name}", type=int, default=number, metavar="CC", help=f"CC for {what} (default {number})")
+    play.set_defaults(handler=("musigan.live.play_command", "run"))
+
     ports = commands.add_parser("ports", help="list MIDI input and output ports per API")
     ports.add_argument("--api", choices=("alsa", "jack", "coremidi", "windows"),
                        help="only this MIDI API (default: every API compiled into python-rtmidi)")

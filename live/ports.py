@@ -41,3 +41,70 @@ def api_hint(api: str, exc: Exception) -> str:
     if api == "jack":
         return f"JACK unavailable ({exc}): start a JACK server first, e.g. `jackd --no-realtime -d dummy`"
     return f"{api} MIDI unavailable ({exc})"
+
+
+class PortError(OSError):
+    """A port that cannot be opened; the message lists the ports that are there."""
+
+
+VIRTUAL_OUTPUT, VIRTUAL_INPUT = "musigan", "musigan in"
+NOT_HARDWARE = ("midi through", "musigan", "rtmidi")
+
+
+def _open_client(kind, api: str, client: str):
+    if api not in API_NAMES:
+        raise PortError(f"unknown MIDI API {api!r}; choose one of {', '.join(API_NAMES)}")
+    if API_NAMES[api] not in rtmidi.get_compiled_api():
+        raise PortError(f"python-rtmidi here has no {api} support; it has: {', '.join(compiled_apis())}")
+    try:
+        return kind(API_NAMES[api], name=client)
+    except rtmidi.SystemError as exc:
+        raise PortError(api_hint(api, exc)) from None
+
+
+def _find(ports: list[str], wanted: str, direction: str, api: str) -> int:
+    matches = [i for i, port in enumerate(ports) if wanted.lower() in port.lower()]
+    if not matches:
+        listed = "; ".join(ports) if ports else "none"
+        raise PortError(f"no MIDI {direction} port matching {wanted!r} on {api}; {direction} ports: {listed}")
+    return matches[0]
+
+
+def open_output(api: str, name: str | None = None, client: str = "musigan"):
+    """(port, description). Default: a virtual output named `musigan`, which a DAW lists as an input."""
+    port = _open_client(rtmidi.MidiOut, api, client)
+    if name is None:
+        if api == "windows":
+            listed = "; ".join(port.get_ports()) or "none"
+            raise PortError("Windows has no virtual MIDI ports: install loopMIDI, create a port, and pass its "
+                            f"name with --output (output ports here: {listed})")
+        port.open_virtual_port(VIRTUAL_OUTPUT)
+        return port, f"virtual output '{VIRTUAL_OUTPUT}'"
+    index = _find(port.get_ports(), name, "output", api)
+    port.open_port(index)
+    return port, f"output '{port.get_ports()[index]}'"
+
+
+def open_input(api: str, name: str | None = None, client: str = "musigan"):
+    """(port, description). Default: the first hardware input, else a virtual input `musigan in`.
+
+    Timing messages are let through: they carry the DAW's MIDI clock.
+    """
+    port = _open_client(rtmidi.MidiIn, api, client)
+    port.ignore_types(sysex=True, timing=False, active_sense=True)
+    ports = port.get_ports()
+    if name is None:
+        hardware = [i for i, p in enumerate(ports) if not any(word in p.lower() for word in NOT_HARDWARE)]
+        if hardware and api != "jack":
+            port.open_port(hardware[0])
+            return port, f"input '{ports[hardware[0]]}'"
+        name = "virtual"
+    if name == "virtual":
+        if api == "windows":
+            raise PortError("Windows has no virtual MIDI ports: pass your keyboard's name with --input "
+                            f"(input ports here: {'; '.join(ports) or 'none'})")
+        port.open_virtual_port(VIRTUAL_INPUT)
+        return port, f"virtual input '{VIRTUAL_INPUT}'"
+    index = _find(ports, name, "input", api)
+    port.open_port(index)
+    return port, f"input '{ports[index]}'"

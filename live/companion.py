@@ -1,0 +1,171 @@
+"""A preset's model one grid step at a time, with the player's notes forced into what it hears.
+
+The companion thinks in frames: `step(forced)` returns the pitches it wants sounding during the next
+grid step, given the player's pitches sounding then. Under the hood each encoding is driven its own
+way (frame tokens, event tokens or pianoroll rows), always through the NumPy stepper, never Keras.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.encodings.events import NOTE_OFF, STEP
+from ..models.generation import prime
+from ..models.notes import NoteSequence
+from ..models.sampling import Sampler
+from ..models.stepper import load_stepper
+
+
+class Companion:
+    def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
+                 pitch_range: tuple[int, int] = (36, 96)):
+        self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
+        self.max_notes = max_notes
+        low, high = pitch_range
+        self.pitch_ok = np.zeros(128, bool)
+        self.pitch_ok[low:high + 1] = True
+        self.own: set[int] = set()       # pitches the companion is sounding
+        self.player: set[int] = set()    # pitches the player sounded in the last step (events input)
+        self.reset()
+
+    @classmethod
+    def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs) -> "Companion":
+        sampling = preset.config["sampling"]
+        sampler = Sampler(temperature or sampling["temperature"], top_p or sampling["top_p"], seed)
+        return cls(preset.name, load_stepper(preset), preset.encoding(), sampler, **kwargs)
+
+    @property
+    def steps_per_quarter(self) -> int:
+        return self.encoding.steps_per_quarter
+
+    def reset(self) -> None:
+        self.logits = prime(self.stepper, self.encoding).copy()
+        self.own, self.player = set(), set()
+
+    def listen(self, phrase: NoteSequence) -> None:
+        """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
+        self.reset()
+        for item in self.encoding.encode(phrase) if len(phrase) else []:
+            self._feed(item)
+
+    def _feed(self, item) -> None:
+        self.logits = self.stepper.step(item).copy()
+
+    # --- one grid step -------------------------------------------------------------------------
+    def step(self, forced=(), sample: bool = True) -> set[int]:
+        """Advance one grid step with the player's `forced` pitches in it; return the companion's."""
+        name = self.encoding.name
+        if name == "frames":
+            self.own = self._frames_step(sorted(set(forced), reverse=True), sample)
+        elif name == "pianoroll":
+            self.own = self._pianoroll_step(set(forced), sample)
+        else:
+            self.own = self._events_step(set(forced), sample)
+        return set(self.own)
+
+    def _token(self, pitch: int) -> int:
+        return pitch - self.encoding.range.low
+
+    def _frames_step(self, forced: list[int], sample: bool) -> set[int]:
+        """Descending frame tokens: sample between the forced pitches, never skipping one."""
+        encoding, own, last = self.encoding, set(), None
+        low, high = encoding.range.low, encoding.range.high
+        forced = [p for p in forced if low <= p <= high]
+        allowed_pitch = self.pitch_ok[low:high + 1]
+        tokens = np.arange(encoding.vocab_size)
+        while True:
+            ceiling = encoding.vocab_size - 1 if last is None else last  # tokens strictly below `last`
+            floor = self._token(forced[0]) if forced else -1
+            can_sample = sample and len(own) < self.max_notes
+            mask = np.zeros(encoding.vocab_size, bool)
+            if can_sample:
+                mask[:-1] = allowed_pitch & (tokens[:-1] < ceiling) & (tokens[:-1] > floor)
+            if forced:
+                mask[floor] = True
+            else:
+                mask[encoding.step_token] = True
+            token = self.sampler.categorical(self.logits, mask) if mask.sum() > 1 else int(np.flatnonzero(mask)[0])
+            self._feed(token)
+            if token == encoding.step_token:
+                return own
+            if forced and token == floor:
+                forced.pop(0)
+            else:
+                own.add(low + token)
+            last = token
+
+    def _pianoroll_step(self, forced: set[int], sample: bool) -> set[int]:
+        low = self.encoding.range.low
+        width = self.encoding.vocab_size
+        allowed = self.pitch_ok[low:low + width]
+        row = self.sampler.bernoulli(self.logits, allowed, self.max_notes) if sample else np.zeros(width, np.uint8)
+        own = {low + int(i) for i in np.flatnonzero(row)} - forced
+        for pitch in forced:
+            if low <= pitch < low + width:
+                row[pitch - low] = 1
+        self._feed(row.astype(np.float32))
+        return own
+
+    def _events_step(self, forced: set[int], sample: bool) -> set[int]:
+        """Player changes go in as NOTE_ON/NOTE_OFF; then the model's own events until STEP."""
+        for pitch in sorted(self.player - forced):
+            if pitch not in self.own:
+                self._feed(NOTE_OFF + pitch)
+        for pitch in sorted(forced - self.player - self.own):
+            self._feed(pitch)
+        self.player = set(forced)
+        own = set(self.own)
+        for _ in range(3 * self.max_notes):
+            if not sample:
+                break
+            sounding = own | forced
+            mask = np.zeros(self.encoding.vocab_size, bool)
+            mask[:128] = self.pitch_ok
+            mask[list(sounding)] = False                                  # no double note-on
+            mask[NOTE_OFF + np.fromiter(own, int, len(own))] = True       # off only what it holds
+            mask[STEP] = True
+            if len(own) >= self.max_notes:
+                mask[:128] = False
+            token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1])
+            if token == STEP:
+                break
+            self._feed(token)
+            if token < NOTE_OFF:
+                own.add(token)
+            else:
+                own.discard(token - NOTE_OFF)
+        self._feed(STEP)
+        return own
+
+    # --- harmonize: voices under a melody note, on a branch of the state ----------------------
+    def voices_under(self, melody: int, count: int):
+        """Yield up to `count` pitches below `melody` as the model would continue this step.
+
+        A generator, so the first voice can sound before the next is sampled. It runs on a copy of
+        the state: the committed history only changes at the step boundary.
+        """
+        if self.encoding.name != "frames":
+            raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {self.name} uses "
+                             f"{self.encoding.name}")
+        low, high = self.encoding.range.low, self.encoding.range.high
+        if not low <= melody <= high:
+            return
+        saved_state, saved_logits = self.stepper.copy_state(), self.logits
+        voices, last = 0, self._token(melody)
+        try:
+            self._feed(last)
+            tokens = np.arange(self.encoding.vocab_size)
+            while voices < count:
+                mask = np.zeros(self.encoding.vocab_size, bool)
+                mask[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - 24)
+                mask[self.encoding.step_token] = True
+                token = self.sampler.categorical(self.logits, mask)
+                if token == self.encoding.step_token:
+                    break
+                voices += 1
+                last = token
+                yield low + token
+                if voices < count:
+                    self._feed(token)
+        finally:
+            self.stepper.set_state(saved_state)
+            self.logits = saved_logits

@@ -1,0 +1,239 @@
+"""The improviser: player messages and grid steps in, companion notes out, in three modes.
+
+The engine knows nothing of wall-clock time or ports. Its caller (`live/runner.py`, or a test with a
+simulated clock) hands it each player message with its position on the grid (in steps, a float) and
+calls `on_step(k)` as each grid step begins. Every note goes out through a `NoteTracker`, so any
+path out of a mode (switch, barge-in, panic, shutdown) leaves nothing hanging.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mido
+
+from ..models.notes import NoteSequence, notes_array
+from .tracker import NoteTracker
+
+MODES = ("respond", "harmonize", "solo")
+
+
+@dataclass
+class LiveSettings:
+    """Every live control, with its default; the CLI and the preset's `live` section fill these."""
+
+    mode: str = "respond"
+    channel_in: int | None = None      # 0-based; None listens to every channel
+    channel_out: int = 0               # 0-based
+    bpm: float = 100.0
+    answer_bars: int = 2               # 0: answer as long as the phrase was
+    phrase_gap_beats: float = 1.0      # silence that ends a phrase (keys up, pedal up)
+    voices: int = 3                    # harmonize: voices added under each note
+    velocity: int = 80
+    beats_per_bar: int = 4
+    cc_temperature: int = 16           # 0..127 -> temperature 0.1..2.0
+    cc_answer: int = 17                # 0..127 -> answer length 0..8 bars
+    cc_mode: int = 18                  # thirds of the range: respond, harmonize, solo
+    cc_panic: int = 19                 # >= 64: panic
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
+
+
+class Engine:
+    def __init__(self, companion, send, settings: LiveSettings, recorder=None, log=None):
+        self.companion, self.settings = companion, settings
+        self.recorder, self.log = recorder, log or (lambda line: None)
+        self._send = send
+        self.tracker = NoteTracker(self._out)
+        self.position, self.step_index = 0.0, 0
+        self.keys: dict[int, tuple[float, int]] = {}   # player keys down: pitch -> (start, velocity)
+        self.struck: set[int] = set()                   # player pitches struck since the last step
+        self.sustain = False
+        self.phrase: list[tuple[int, float, float, int]] = []
+        self.last_release = 0.0
+        self.schedule: dict[int, list[tuple[str, int]]] = {}
+        self.harmony: dict[int, list[int]] = {}         # melody pitch -> voices sounding under it
+        self.pedal_held: set[int] = set()               # melodies released under the sustain pedal
+        self.solo_notes: set[int] = set()
+        self.notes_in = 0
+        self.on_program = None                          # set by the runner: program change -> preset
+
+    # --- output ------------------------------------------------------------------------------
+    def _out(self, message) -> None:
+        self._send(message)
+        if self.recorder:
+            self.recorder.record("musigan", message, self.position)
+
+    def _on(self, pitch: int, velocity: int | None = None) -> None:
+        self.tracker.note_on(self.settings.channel_out, pitch, velocity or self.settings.velocity)
+
+    def _off(self, pitch: int) -> None:
+        self.tracker.note_off(self.settings.channel_out, pitch)
+
+    def release_all(self) -> None:
+        """Stop answering: drop what is scheduled and release every note the companion holds."""
+        self.schedule.clear()
+        self.harmony.clear()
+        self.pedal_held.clear()
+        self.solo_notes.clear()
+        self.tracker.release_all()
+
+    def panic(self) -> int:
+        self.release_all()
+        return self.tracker.panic()
+
+    @property
+    def answering(self) -> bool:
+        return bool(self.schedule) or bool(self.tracker.held)
+
+    # --- input -------------------------------------------------------------------------------
+    def on_message(self, message: mido.Message, position: float) -> None:
+        self.position = position
+        if getattr(message, "channel", None) is not None and self.settings.channel_in not in (None, message.channel):
+            return
+        if self.recorder and message.type in ("note_on", "note_off", "control_change"):
+            self.recorder.record("player", message, position)
+        if message.type == "note_on" and message.velocity > 0:
+            self._key_down(message.note, message.velocity, position)
+        elif message.type in ("note_on", "note_off"):
+            self._key_up(message.note, position)
+        elif message.type == "control_change":
+            self._control(message.control, message.value)
+        elif message.type == "program_change" and self.on_program:
+            self.on_program(message.program)
+
+    def _key_down(self, pitch: int, velocity: int, position: float) -> None:
+        self.notes_in += 1
+        self.keys[pitch] = (position, velocity)
+        self.struck.add(pitch)
+        if self.settings.mode == "respond" and self.answering:
+            self.log(f"barge-in at step {position:.1f}: answer cut short")
+            self.release_all()
+        if self.settings.mode == "harmonize":
+            self._release_voices(pitch)
+            voices = []
+            for voice in self.companion.voices_under(pitch, self.settings.voices):
+                self._on(voice, velocity)
+                voices.append(voice)
+            self.harmony[pitch] = voices
+
+    def _key_up(self, pitch: int, position: float) -> None:
+        if pitch not in self.keys:
+            return
+        start, velocity = self.keys.pop(pitch)
+        self.phrase.append((pitch, start, position, velocity))
+        self.last_release = position
+        if self.settings.mode == "harmonize":
+            if self.sustain:
+                self.pedal_held.add(pitch)
+            else:
+                self._release_voices(pitch)
+
+    def _release_voices(self, melody: int) -> None:
+        for voice in self.harmony.pop(melody, []):
+            self._off(voice)
+
+    def _control(self, control: int, value: int) -> None:
+        settings = self.settings
+        if control == 64:
+            self.sustain = value >= 64
+            if not self.sustain:
+                self.last_release = max(self.last_release, self.position)
+                for melody in sorted(self.pedal_held - set(self.keys)):
+                    self._release_voices(melody)
+                self.pedal_held.clear()
+        elif control == settings.cc_temperature:
+            self.companion.sampler.temperature = round(0.1 + value / 127 * 1.9, 3)
+            self.log(f"temperature {self.companion.sampler.temperature}")
+        elif control == settings.cc_answer:
+            settings.answer_bars = value * 9 // 128
+            self.log(f"answer length {settings.answer_bars or 'as the phrase'} bars")
+        elif control == settings.cc_mode:
+            self.set_mode(MODES[min(2, value * 3 // 128)])
+        elif control == settings.cc_panic and value >= 64:
+            self.log(f"panic: released {self.panic()} note(s)")
+
+    def set_mode(self, mode: str) -> None:
+        if mode == self.settings.mode:
+            return
+        self.release_all()
+        self.phrase.clear()
+        self.settings.mode = mode
+        self.companion.reset()
+        self.log(f"mode {mode}")
+
+    def set_companion(self, companion) -> None:
+        """Switch preset: release everything first, so no note of the old one is left sounding."""
+        self.release_all()
+        self.phrase.clear()
+        companion.sampler.temperature = self.companion.sampler.temperature
+        self.companion = companion
+        self.log(f"preset {companion.name}")
+
+    # --- time --------------------------------------------------------------------------------
+    def on_step(self, step: int) -> None:
+        """Grid step `step` begins: play what is due, then let the mode think."""
+        self.step_index, self.position = step, float(step)
+        for due in sorted(k for k in self.schedule if k <= step):
+            for kind, pitch in self.schedule.pop(due):
+                self._on(pitch) if kind == "on" else self._off(pitch)
+        mode = self.settings.mode
+        if mode == "respond":
+            self._respond(step)
+        elif mode == "harmonize":
+            sounding = set(self.keys) | {p for _, p in self.tracker.held}
+            self.companion.step(sounding, sample=False)
+        else:
+            self._solo()
+        self.struck.clear()
+
+    def _respond(self, step: int) -> None:
+        gap = self.settings.phrase_gap_beats * self.companion.steps_per_quarter
+        if self.phrase and not self.keys and not self.sustain and step - self.last_release >= gap:
+            self._answer(step)
+
+    def phrase_sequence(self) -> NoteSequence:
+        origin = math.floor(min(start for _, start, _, _ in self.phrase))
+        rows = []
+        for pitch, start, end, velocity in self.phrase:
+            begin = round(start - origin)
+            rows.append((pitch, begin, max(begin + 1, round(end - origin)), velocity, 0))
+        return NoteSequence(notes_array(rows), steps_per_quarter=self.companion.steps_per_quarter)
+
+    def _answer(self, step: int) -> None:
+        phrase = self.phrase_sequence()
+        self.phrase.clear()
+        per_beat = self.companion.steps_per_quarter
+        bars = self.settings.answer_bars
+        length = bars * self.settings.beats_per_bar * per_beat if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
+        begin = (step // per_beat + 1) * per_beat  # on the next beat
+        self.companion.listen(phrase)
+        previous: set[int] = set()
+        answer = []
+        for offset in range(length):
+            frame = self.companion.step()
+            self._schedule_changes(begin + offset, previous, frame)
+            answer += sorted(frame - previous)
+            previous = frame
+        self._schedule_changes(begin + length, previous, set())
+        self.log(f"heard {len(phrase)} notes {phrase.notes[:, 0].tolist()}; answering {len(answer)} notes "
+                 f"{answer} from step {begin}")
+
+    def _schedule_changes(self, step: int, before: set[int], after: set[int]) -> None:
+        changes = [("off", p) for p in sorted(before - after)] + [("on", p) for p in sorted(after - before)]
+        if changes:
+            self.schedule.setdefault(step, []).extend(changes)
+
+    def _solo(self) -> None:
+        frame = self.companion.step(set(self.keys) | self.struck)
+        for pitch in sorted(self.solo_notes - frame):
+            self._off(pitch)
+        for pitch in sorted(frame - self.solo_notes):
+            self._on(pitch)
+        self.solo_notes = frame
+
+    def close(self) -> int:
+        """Shut down: release every note and send All Notes Off on the channels used."""
+        return self.panic()
