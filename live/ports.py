@@ -85,7 +85,7 @@ def open_output(api: str, name: str | None = None, client: str = "musigan"):
     return port, f"output '{port.get_ports()[index]}'"
 
 
-def open_input(api: str, name: str | None = None, client: str = "musigan"):
+def open_input(api: str, name: str | None = None, client: str = "musigan in"):
     """(port, description). Default: the first hardware input, else a virtual input `musigan in`.
 
     Timing messages are let through: they carry the DAW's MIDI clock.

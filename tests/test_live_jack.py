@@ -1,0 +1,119 @@
+"""`musigan play` as a subprocess on real JACK MIDI ports, driven by an independent rtmidi client."""
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import rtmidi
+
+from musigan.live.ports import PortError, open_output
+
+
+class Client:
+    """An independent MIDI client: plays into musigan's input, listens to musigan's output."""
+
+    def __init__(self):
+        self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name="tester")
+        self.inp = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="tester")
+        self.inp.ignore_types(sysex=True, timing=True, active_sense=True)
+        self.received = []
+        self.inp.set_callback(lambda event, _: self.received.append((time.perf_counter(), event[0])))
+
+    def connect(self):
+        outs, ins = self.out.get_ports(), self.inp.get_ports()
+        self.out.open_port(next(i for i, p in enumerate(outs) if p.endswith(":musigan in")))
+        self.inp.open_port(next(i for i, p in enumerate(ins) if p.endswith(":musigan")))
+
+    def send(self, *data):
+        self.out.send_message(list(data))
+
+    def wait_for(self, predicate, timeout=5.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate(self.received):
+                return True
+            time.sleep(0.005)
+        return False
+
+    def close(self):
+        self.inp.close_port()
+        self.out.close_port()
+
+
+def held(received):
+    """Pitches left sounding by what was received (note-ons minus note-offs)."""
+    sounding = set()
+    for _, data in received:
+        if data[0] & 0xF0 == 0x90 and data[2] > 0:
+            sounding.add(data[1])
+        elif data[0] & 0xF0 in (0x80, 0x90):
+            sounding.discard(data[1])
+    return sounding
+
+
+def start_play(tmp_path, *extra):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual", "--quiet",
+         "--preset", "bach-chorales-gru", "--seed", "1", "--record", str(tmp_path / "session.mid"), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(line.startswith("ready in") for line in lines):
+        if process.poll() is not None:
+            pytest.fail("musigan play exited: " + "".join(lines))
+        time.sleep(0.02)
+    assert any(line.startswith("ready in") for line in lines), "".join(lines)
+    return process, lines
+
+
+def test_harmonize_over_real_ports_and_sigterm_leaves_nothing_held(jack_server, tmp_path):
+    process, lines = start_play(tmp_path, "--mode", "harmonize")
+    client = Client()
+    try:
+        client.connect()
+        client.send(0x90, 72, 100)
+        assert client.wait_for(lambda r: len(held(r)) >= 1), lines
+        voices = held(client.received)
+        assert voices and all(v < 72 for v in voices)
+        client.send(0x80, 72, 0)
+        assert client.wait_for(lambda r: not held(r))
+        client.send(0x90, 74, 100)  # voices sounding again, then the process is told to stop
+        assert client.wait_for(lambda r: held(r))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0, "".join(lines)
+        assert client.wait_for(lambda r: not held(r) and any(d[0] & 0xF0 == 0xB0 and d[1] == 123 for _, d in r))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+    assert any("stopped:" in line for line in lines)
+    assert (tmp_path / "session.mid").exists()
+
+
+def test_respond_answers_a_phrase_played_into_the_port(jack_server, tmp_path):
+    process, lines = start_play(tmp_path, "--mode", "respond", "--bpm", "240", "--answer-bars", "1")
+    client = Client()
+    try:
+        client.connect()
+        for pitch in (67, 69, 71, 72):
+            client.send(0x90, pitch, 90)
+            time.sleep(0.2)
+            client.send(0x80, pitch, 0)
+        assert client.wait_for(lambda r: any(d[0] & 0xF0 == 0x90 and d[2] > 0 for _, d in r), timeout=10), lines
+        assert client.wait_for(lambda r: not held(r) and len(r) > 1, timeout=10)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+    assert any(line.startswith("heard 4 notes") for line in lines), "".join(lines)
+
+
+def test_missing_output_port_lists_the_ports_there(jack_server):
+    with pytest.raises(PortError, match="no MIDI output port matching 'nowhere' on jack; output ports:"):
+        open_output("jack", "nowhere")
