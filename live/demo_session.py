@@ -9,6 +9,7 @@ import rtmidi
 
 from .demo import demo_events
 from .engine import Engine
+from .play_command import DRAIN_SECONDS
 from .ports import API_NAMES, VIRTUAL_INPUT, PortError, default_api, open_input, open_output
 from .simulation import MemoryOutput, SimulatedClock, drive
 
@@ -68,6 +69,7 @@ def over_ports(companion, settings, args, recorder, events, total, api, midi_in,
         runner.run(duration=total * clock.step_seconds + 0.2)
     finally:
         engine.close()
+        time.sleep(DRAIN_SECONDS)
         for port in (player, midi_in, midi_out):
             port.close_port()
     return engine.tracker.sent_on

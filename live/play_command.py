@@ -16,6 +16,11 @@ from .engine import Engine, LiveSettings
 from .ports import PortError, default_api, open_input, open_output
 
 
+# JACK hands sent messages over on its next process cycle: closing the port sooner would drop the
+# final note-offs. 50 ms is many cycles at any usual period size.
+DRAIN_SECONDS = 0.05
+
+
 def build_settings(args, preset) -> LiveSettings:
     live = preset.config["live"]
     return LiveSettings(
@@ -87,6 +92,7 @@ def play(companion: Companion, settings: LiveSettings, args, recorder, started: 
         pass
     finally:
         released = engine.close()
+        time.sleep(DRAIN_SECONDS)
         midi_in.close_port()
         midi_out.close_port()
         print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played; "

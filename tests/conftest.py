@@ -20,20 +20,7 @@ def run_musigan(*args, timeout=300, **kwargs):
 @pytest.fixture(scope="session")
 def jack_server():
     """A private JACK server with the dummy driver: real MIDI ports without sound hardware."""
-    import shutil
-    import time
+    from musigan.live.jack import dummy_jack_server
 
-    if shutil.which("jackd") is None:
-        pytest.fail("jackd is not installed: `apt-get install jackd2` (.ci/run does it)")
-    name = f"musigan-test-{os.getpid()}"
-    os.environ.update(JACK_NO_AUDIO_RESERVATION="1", JACK_DEFAULT_SERVER=name)
-    server = subprocess.Popen(["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "64"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ready = subprocess.run(["jack_wait", "-w", "-t", "10"], capture_output=True, text=True, timeout=15)
-    if ready.returncode != 0:
-        server.kill()
-        pytest.fail(f"JACK server did not start: {ready.stdout} {ready.stderr}")
-    time.sleep(0.2)
-    yield name
-    server.terminate()
-    server.wait(timeout=10)
+    with dummy_jack_server(f"musigan-test-{os.getpid()}") as name:
+        yield name

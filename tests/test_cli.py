@@ -16,16 +16,18 @@ print("HEAVY", heavy)
 """
 
 
-def test_help_ports_never_import_tensorflow():
-    code = NO_TF.format(argvs=[["--help"], ["data", "--help"], ["ports", "--api", "jack"]])
+def test_help_ports_presets_and_play_never_import_tensorflow(tmp_path):
+    demo = ["play", "--demo", "--preset", "bach-chorales-gru", "--api", "alsa", "--record", str(tmp_path / "d.mid")]
+    code = NO_TF.format(argvs=[["--help"], ["data", "--help"], ["ports", "--api", "jack"], ["presets"], demo])
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+    assert "demo done" in result.stdout and (tmp_path / "d.mid").exists()
 
 
 def test_help_lists_the_commands():
     result = run_musigan("--help")
     assert result.returncode == 0
-    for command in ("data", "ports"):
+    for command in ("data", "train", "evaluate", "generate", "presets", "ports", "play"):
         assert command in result.stdout
 
 

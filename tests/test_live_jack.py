@@ -25,6 +25,7 @@ class Client:
         outs, ins = self.out.get_ports(), self.inp.get_ports()
         self.out.open_port(next(i for i, p in enumerate(outs) if p.endswith(":musigan in")))
         self.inp.open_port(next(i for i, p in enumerate(ins) if p.endswith(":musigan")))
+        time.sleep(0.2)  # JACK makes connections asynchronously; a note sent sooner can be lost
 
     def send(self, *data):
         self.out.send_message(list(data))

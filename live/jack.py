@@ -1,0 +1,27 @@
+"""A private JACK server on the dummy driver: real MIDI ports with no sound hardware (tests, bench)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import time
+
+
+@contextlib.contextmanager
+def dummy_jack_server(name: str):
+    """Start `jackd -n NAME -d dummy`, point this process (and its children) at it, stop it after."""
+    if shutil.which("jackd") is None:
+        raise RuntimeError("jackd is not installed: `apt-get install jackd2`")
+    os.environ.update(JACK_NO_AUDIO_RESERVATION="1", JACK_DEFAULT_SERVER=name)
+    server = subprocess.Popen(["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "64"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        ready = subprocess.run(["jack_wait", "-w", "-t", "10"], capture_output=True, text=True, timeout=15)
+        if ready.returncode != 0:
+            raise RuntimeError(f"JACK server {name} did not start: {ready.stdout} {ready.stderr}")
+        time.sleep(0.2)
+        yield name
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
