@@ -89,14 +89,15 @@ class Engine:
         return bool(self.schedule) or bool(self.tracker.held)
 
     # --- input -------------------------------------------------------------------------------
-    def on_message(self, message: mido.Message, position: float) -> None:
+    def on_message(self, message: mido.Message, position: float, answer: bool = True) -> None:
+        """A player message at a grid position; `answer=False` hears a note without answering it."""
         self.position = position
         if getattr(message, "channel", None) is not None and self.settings.channel_in not in (None, message.channel):
             return
         if self.recorder and message.type in ("note_on", "note_off", "control_change"):
             self.recorder.record("player", message, position)
         if message.type == "note_on" and message.velocity > 0:
-            self._key_down(message.note, message.velocity, position)
+            self._key_down(message.note, message.velocity, position, answer)
         elif message.type in ("note_on", "note_off"):
             self._key_up(message.note, position)
         elif message.type == "control_change":
@@ -104,14 +105,14 @@ class Engine:
         elif message.type == "program_change" and self.on_program:
             self.on_program(message.program)
 
-    def _key_down(self, pitch: int, velocity: int, position: float) -> None:
+    def _key_down(self, pitch: int, velocity: int, position: float, answer: bool = True) -> None:
         self.notes_in += 1
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
         if self.settings.mode == "respond" and self.answering:
             self.log(f"barge-in at step {position:.1f}: answer cut short")
             self.release_all()
-        if self.settings.mode == "harmonize":
+        if self.settings.mode == "harmonize" and answer:
             self._release_voices(pitch)
             voices = []
             for voice in self.companion.voices_under(pitch, self.settings.voices):

@@ -8,6 +8,7 @@ when a program change asks for one.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 
@@ -17,6 +18,10 @@ import numpy as np
 from .clock import MidiClock
 
 CLOCK_TYPES = {"clock", "start", "stop", "continue", "songpos"}
+# rtmidi's callback needs the GIL on the MIDI system's thread (JACK's process thread). Python hands
+# the GIL over every 5 ms by default; while the engine computes, a waiting callback would stall
+# JACK's cycle. A 0.5 ms switch interval bounds that wait.
+GIL_SWITCH_SECONDS = 0.0005
 
 
 class Latency:
@@ -45,6 +50,7 @@ class Runner:
         self._swap = None
         self._loading = False
         engine.on_program = self.request_program
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
         midi_in.set_callback(self._callback)
 
     def _callback(self, event, data=None) -> None:
@@ -84,16 +90,29 @@ class Runner:
                 self.engine.set_companion(companion)
             wait = min(0.05, max(0.0, self.clock.next_step_time(self.next_step) - now))
             try:
-                t, data = self.queue.get(timeout=wait)
+                batch = [self.queue.get(timeout=wait)]
             except queue.Empty:
                 continue
-            self.handle(t, data)
+            while not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            self.handle_batch(batch)
 
-    def handle(self, t: float, data) -> None:
-        try:
-            message = mido.Message.from_bytes(data)
-        except (ValueError, TypeError):
-            return  # a fragment or a message mido does not know: nothing to play
+    def handle_batch(self, batch) -> None:
+        """Handle queued messages in order. Under a flood, a note whose note-off is already queued
+        behind it is over before we could answer it: it is heard (and recorded) but not answered."""
+        messages = []
+        for t, data in batch:
+            try:
+                messages.append((t, mido.Message.from_bytes(data)))
+            except (ValueError, TypeError):
+                continue  # a fragment or a message mido does not know: nothing to play
+        for index, (t, message) in enumerate(messages):
+            stale = message.type == "note_on" and message.velocity > 0 and any(
+                later.type in ("note_off", "note_on") and later.note == message.note and
+                (later.type == "note_off" or later.velocity == 0) for _, later in messages[index + 1:])
+            self.handle(t, message, answer=not stale)
+
+    def handle(self, t: float, message, answer: bool = True) -> None:
         if message.type in CLOCK_TYPES:
             if isinstance(self.clock, MidiClock):
                 step = self.clock.feed(message, t)
@@ -101,6 +120,6 @@ class Runner:
                     self.next_step = step
                     self.engine.on_step(step)
             return
-        self.engine.on_message(message, self.clock.position(t))
-        if message.type == "note_on" and message.velocity > 0:
+        self.engine.on_message(message, self.clock.position(t), answer)
+        if answer and message.type == "note_on" and message.velocity > 0:
             self.latency.add(time.perf_counter() - t)
