@@ -28,7 +28,12 @@ class Companion:
         self.reset()
 
     @classmethod
-    def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs) -> "Companion":
+    def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs):
+        """The companion for a preset: this class for language models, `GanCompanion` for GANs."""
+        if preset.config["model"]["kind"] == "gan":
+            from .gan_companion import GanCompanion
+
+            return GanCompanion.from_preset(preset, seed=seed, **kwargs)
         sampling = preset.config["sampling"]
         sampler = Sampler(temperature or sampling["temperature"], top_p or sampling["top_p"], seed)
         return cls(preset.name, load_stepper(preset), preset.encoding(), sampler, **kwargs)

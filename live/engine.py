@@ -119,6 +119,7 @@ class Engine:
                 self._on(voice, velocity)
                 voices.append(voice)
             self.harmony[pitch] = voices
+            self.log(f"heard {pitch} at step {position:.1f}; voices under it {voices}")
 
     def _key_up(self, pitch: int, position: float) -> None:
         if pitch not in self.keys:

@@ -24,14 +24,16 @@ class MemoryOutput:
 
 
 def drive(engine, clock: SimulatedClock, events, steps: int, start: int = 0) -> None:
-    """Deliver (position, message) events and grid steps in time order, from `start` to `steps`."""
+    """Deliver (position, message) events and grid steps `start`..`steps - 1` in time order; events
+    up to position `steps` are delivered too (after the last step)."""
     events = sorted(events, key=lambda e: e[0])
     index = 0
-    for step in range(start, steps):
+    for step in range(start, steps + 1):
         while index < len(events) and events[index][0] <= step:
             position, message = events[index]
             clock.position = position
             engine.on_message(message, position)
             index += 1
-        clock.position = float(step)
-        engine.on_step(step)
+        if step < steps:
+            clock.position = float(step)
+            engine.on_step(step)

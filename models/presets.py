@@ -30,12 +30,15 @@ SCHEMA = {
         "max_pieces": (int, 0, None),
     },
     "model": {
+        "kind": (str, "lm", ("lm", "gan")),
         "cell": (str, "gru", ("gru", "lstm")),
         "layers": (int, 2, None),
         "units": (int, 256, None),
         "embedding": (int, 64, None),
         "dropout": (float, 0.2, None),
         "head": (str, "softmax", ("softmax", "sigmoid")),
+        "noise": (int, 16, None),         # gan: noise dimensions per step and per phrase
+        "phrase_bars": (int, 4, None),    # gan: bars of 16 steps in one generated phrase
     },
     "training": {
         "epochs": (int, 20, None),
@@ -171,6 +174,11 @@ def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Pr
         encoding = make_encoding(encoding_config(config))
     except ValueError as exc:
         raise PresetError(f"{where}.data.encoding: {exc}") from None
+    if config["model"]["kind"] == "gan":
+        if encoding.name != "pianoroll" or encoding.steps_per_quarter != 4:
+            raise PresetError(f"{where}.data.encoding: a gan preset needs the pianoroll encoding on a 16th grid "
+                              "(steps_per_quarter: 4)")
+        config["model"]["head"] = "sigmoid"
     wants_rows = config["model"]["head"] == "sigmoid"
     if wants_rows != (encoding.name == "pianoroll"):
         raise PresetError(f"{where}.model.head: a {config['model']['head']} head does not fit the "

@@ -17,17 +17,18 @@ import keras  # noqa: E402  (after the log-level default above)
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 
 
-def build_language_model(model: dict, vocab_size: int) -> keras.Model:
+def build_language_model(model: dict, vocab_size: int, input_width: int | None = None) -> keras.Model:
     """Embedding -> stacked GRU/LSTM -> logits over the next token (softmax) or next row (sigmoid).
 
     `model` is a preset's model section: cell, layers, units, embedding, dropout, head. A softmax head
-    takes token ids; a sigmoid head takes multi-hot pianoroll rows of width `vocab_size`.
+    takes token ids; a sigmoid head takes rows of `input_width` (default: pianoroll rows as wide as
+    the output), which is also how the GAN's generator is built (noise and condition in its rows).
     """
     if model["head"] == "softmax":
         inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")
         x = keras.layers.Embedding(vocab_size, model["embedding"], name="embedding")(inputs)
     else:
-        inputs = keras.Input(shape=(None, vocab_size), dtype="float32", name="rows")
+        inputs = keras.Input(shape=(None, input_width or vocab_size), dtype="float32", name="rows")
         x = keras.layers.Dense(model["embedding"], name="embedding")(inputs)
     for index in range(model["layers"]):
         x = keras.layers.Dropout(model["dropout"], name=f"dropout_{index}")(x)

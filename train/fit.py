@@ -126,6 +126,7 @@ class TrainingRun:
             raise RunError(f"{self.preset.name}: the corpus has no usable train or valid pieces")
 
     def run(self) -> dict:
+        keras.utils.set_random_seed(SEED)
         self.prepare()
         (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
         if self.resume:
@@ -176,7 +177,8 @@ class TrainingRun:
                                                  "valid_nll_per_token": valid["nll_per_token"]}]}
         atomic_write_bytes(self.checkpoint, model.save)
         save_json(self.state_file, state)
-        log_scalars(self.run_dir / "logs" / "validation", epoch + 1, valid)
+        log_scalars(self.run_dir / "logs" / "validation", epoch + 1,
+                    {k: valid[k] for k in ("nll_per_step", "nll_per_token", "bits_per_token")})
         sample_every = self.config["training"]["sample_every"]
         if sample_every and (epoch + 1) % sample_every == 0:
             write_sample(self.config, self.encoding, weights, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid",
@@ -222,5 +224,5 @@ def log_scalars(log_dir: Path, step: int, values: dict) -> None:
     except ImportError:
         return
     with tf.summary.create_file_writer(str(log_dir)).as_default():
-        for name in ("nll_per_step", "nll_per_token", "bits_per_token"):
-            tf.summary.scalar(f"valid_{name}", values[name], step=step)
+        for name, value in values.items():
+            tf.summary.scalar(f"valid_{name}", value, step=step)

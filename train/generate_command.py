@@ -12,9 +12,22 @@ import numpy as np
 from ..models.generation import prime, sample_steps
 from ..models.midi_file import UnreadableFile, read_midi, write_midi
 from ..models.notes import START, VOICE, NoteSequence
+from ..models.phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
 from ..models.presets import PresetError, get_preset
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
+
+
+def gan_bars(preset, stepper, primer_rows, bars: int, seed: int) -> np.ndarray:
+    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence)."""
+    model, encoding = preset.config["model"], preset.encoding()
+    condition = np.zeros((STEPS_PER_BAR, stepper.vocab_size), np.float32)
+    last_bar = np.asarray(primer_rows[-STEPS_PER_BAR:], np.float32)
+    if len(last_bar):
+        condition[-len(last_bar):] = last_bar
+    allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
+    return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model["phrase_bars"], model["noise"],
+                         allowed=allowed)
 
 
 def run(args) -> int:
@@ -35,8 +48,12 @@ def run(args) -> int:
         print(f"musigan generate: {args.primer or ''}: {exc}", file=sys.stderr)
         return 2
     primer_steps = primer.total_steps if primer else 0  # the model's clock after priming
-    tokens = sample_steps(stepper, encoding, sampler, args.bars * steps_per_bar, prime(stepper, encoding, primer_items))
-    answer = encoding.decode(tokens)
+    if preset.config["model"]["kind"] == "gan":
+        answer = encoding.decode(gan_bars(preset, stepper, primer_items, args.bars, args.seed))
+    else:
+        tokens = sample_steps(stepper, encoding, sampler, args.bars * steps_per_bar,
+                              prime(stepper, encoding, primer_items))
+        answer = encoding.decode(tokens)
     notes = answer.notes.copy()
     notes[:, START] += primer_steps
     notes[:, 2] += primer_steps

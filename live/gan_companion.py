@@ -1,0 +1,77 @@
+"""A GAN preset as a live companion: whole phrases, conditioned on the bar the player just played.
+
+It offers the same frame-by-frame interface as `Companion`, so the engine's respond and solo modes
+use it unchanged: `listen(phrase)` conditions the next phrase on the phrase's last bar, and each
+`step()` plays the next step of the generated phrase (a new one when it runs out). Harmonize needs a
+note-by-note model and is refused.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from ..models.phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
+from ..models.sampling import Sampler
+from ..models.stepper import load_stepper
+
+
+class GanCompanion:
+    def __init__(self, name: str, stepper, encoding, model: dict, seed=None, max_notes: int = 4,
+                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None):
+        self.name, self.stepper, self.encoding = name, stepper, encoding
+        self.phrase_bars, self.noise, self.max_notes = model["phrase_bars"], model["noise"], max_notes
+        self.rng = np.random.default_rng(seed)
+        self.sampler = Sampler(seed=seed)  # keeps the engine's temperature control; phrases are thresholded
+        low = encoding.range.low
+        self.allowed = np.zeros(encoding.vocab_size, bool)
+        self.allowed[max(pitch_range[0] - low, 0):pitch_range[1] - low + 1] = True
+        if trained_keys is not None:
+            self.allowed &= trained_keys
+        self.reset()
+
+    @classmethod
+    def from_preset(cls, preset, seed=None, **kwargs) -> "GanCompanion":
+        encoding = preset.encoding()
+        trained = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
+        return cls(preset.name, load_stepper(preset), encoding, preset.config["model"], seed,
+                   trained_keys=trained, **kwargs)
+
+    @property
+    def steps_per_quarter(self) -> int:
+        return self.encoding.steps_per_quarter
+
+    def reset(self) -> None:
+        self.recent = deque(maxlen=STEPS_PER_BAR)   # the last bar heard or played, as rows
+        self.pending: deque = deque()
+
+    def _row(self, pitches) -> np.ndarray:
+        row = np.zeros(self.encoding.vocab_size, np.float32)
+        for pitch in pitches:
+            if 0 <= pitch - self.encoding.range.low < len(row):
+                row[pitch - self.encoding.range.low] = 1
+        return row
+
+    def condition(self) -> np.ndarray:
+        rows = list(self.recent)
+        return np.asarray([np.zeros(self.encoding.vocab_size, np.float32)] * (STEPS_PER_BAR - len(rows)) + rows)
+
+    def listen(self, phrase) -> None:
+        """Condition the next answer on the last bar of the player's phrase."""
+        self.reset()
+        roll = self.encoding.encode(phrase) if len(phrase) else np.zeros((0, self.encoding.vocab_size))
+        for row in roll[-STEPS_PER_BAR:]:
+            self.recent.append(row.astype(np.float32))
+
+    def step(self, forced=(), sample: bool = True) -> set[int]:
+        if not self.pending:
+            roll = generate_bars(self.stepper, self.rng, self.condition(), self.phrase_bars, self.phrase_bars,
+                                 self.noise, self.max_notes, self.allowed)
+            self.pending.extend(roll)
+        row = self.pending.popleft()
+        own = {self.encoding.range.low + int(i) for i in np.flatnonzero(row)} if sample else set()
+        self.recent.append(self._row(own | set(forced)))
+        return own
+
+    def voices_under(self, melody: int, count: int):
+        raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {self.name} is a phrase GAN")

@@ -1,0 +1,61 @@
+"""The GAN's generator as the live path runs it: NumPy only, on the same stepper as the LMs.
+
+The generator is a recurrent network whose input at each of a phrase's steps is a row of
+[per-step noise, phrase noise, the condition bar's row at that position]; its sigmoid output is the
+probability of each key sounding at that step. `models/gan.py` builds and trains it in Keras.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+STEPS_PER_BAR = 16
+
+
+def generator_width(noise: int, keys: int) -> int:
+    return 2 * noise + keys
+
+
+def generator_rows(rng: np.random.Generator, condition: np.ndarray, steps: int, noise: int) -> np.ndarray:
+    """(steps, 2*noise + keys) generator inputs: fresh noise per step, one phrase noise, and the
+    condition bar (the bar before the phrase) repeated under the phrase."""
+    keys = condition.shape[1]
+    rows = np.zeros((steps, generator_width(noise, keys)), np.float32)
+    rows[:, :noise] = rng.standard_normal((steps, noise))
+    rows[:, noise:2 * noise] = rng.standard_normal(noise)
+    rows[:, 2 * noise:] = np.tile(condition, (steps // len(condition) + 1, 1))[:steps]
+    return rows
+
+
+def generate_phrase(stepper, rng, condition: np.ndarray, steps: int, noise: int, threshold: float = 0.5,
+                    max_notes: int = 6, allowed: np.ndarray | None = None) -> np.ndarray:
+    """One phrase as a (steps, keys) 0/1 roll: the generator's probabilities, kept above `threshold`,
+    at most `max_notes` keys per step (the likeliest), only `allowed` keys (default all)."""
+    stepper.reset()
+    roll = np.zeros((steps, stepper.vocab_size), np.uint8)
+    for t, row in enumerate(generator_rows(rng, condition, steps, noise)):
+        probs = 1.0 / (1.0 + np.exp(-stepper.step(row)))
+        if allowed is not None:
+            probs = np.where(allowed, probs, 0.0)
+        keys = np.flatnonzero(probs > threshold)
+        roll[t, keys[np.argsort(-probs[keys])[:max_notes]]] = 1
+    return roll
+
+
+def generate_bars(stepper, rng, condition: np.ndarray, bars: int, phrase_bars: int, noise: int,
+                  max_notes: int = 6, allowed: np.ndarray | None = None) -> np.ndarray:
+    """`bars` bars as one roll: phrase after phrase, each conditioned on the bar before it."""
+    phrases = []
+    while sum(len(p) for p in phrases) < bars * STEPS_PER_BAR:
+        phrase = generate_phrase(stepper, rng, condition, phrase_bars * STEPS_PER_BAR, noise,
+                                 max_notes=max_notes, allowed=allowed)
+        phrases.append(phrase)
+        condition = phrase[-STEPS_PER_BAR:].astype(np.float32)
+    return np.concatenate(phrases)[: bars * STEPS_PER_BAR]
+
+
+def keys_in_range(card: dict, low_key: int, keys: int) -> np.ndarray:
+    """The keys inside the pitch range the GAN was trained on (its card's `data.pitch_range`):
+    a briefly trained generator's stray notes far outside it are noise, not music."""
+    low, high = card["data"]["pitch_range"]
+    pitches = low_key + np.arange(keys)
+    return (pitches >= low) & (pitches <= high)
