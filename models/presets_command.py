@@ -13,9 +13,10 @@ from .presets import PresetError, load_presets
 def quality(preset) -> str:
     if not preset.trained:
         return "not trained"
-    card = json.loads(preset.card_file.read_text())
-    test = card.get("metrics", {}).get("test")
-    return f"{test['nll_per_step']:.3f} nats/step (test)" if test else "trained"
+    metrics = json.loads(preset.card_file.read_text()).get("metrics", {})
+    if "test_music" in metrics:
+        return f"{metrics['test_music']['mean_overlap']:.3f} music overlap (test)"
+    return f"{metrics['test']['nll_per_step']:.3f} nats/step (test)" if "test" in metrics else "trained"
 
 
 def run(args) -> int:

@@ -1,0 +1,129 @@
+"""LSTM vs GRU vs GAN on the same music: held-out likelihood and statistics of what each generates.
+
+    musigan train compare-gru && musigan train compare-lstm && musigan train bach-gan
+    python bench/compare.py [--phrases 64] [--out docs]
+
+All three are trained on the JSB chorales (16th grid, 88-key rows, transposition augmentation) with
+the same 8-minute budget; the two language models are the same size (2 x 192). Each model writes a
+four-bar phrase after the same held-out bar (the language models primed with it, the GAN
+conditioned on it); the phrases are compared with the held-out phrases that really followed, by the
+overlap of feature distributions (`train/music_stats.py`). The reference row compares held-out
+phrases with other held-out phrases: the best a model could score.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from musigan.models.generation import prime, sample_steps
+from musigan.models.phrase_gan import generate_phrase, keys_in_range
+from musigan.models.presets import get_preset
+from musigan.models.sampling import Sampler
+from musigan.models.stepper import load_stepper
+from musigan.train.corpus import load_corpus
+from musigan.train.dataset import EncodedSplit
+from musigan.train.gan_fit import phrase_windows
+from musigan.train.music_stats import SCALAR_FEATURES, compare_sets
+
+MODELS = ("compare-gru", "compare-lstm", "bach-gan")
+STEPS = 64
+
+
+def lm_phrases(preset, conditions, seed: int):
+    stepper, encoding = load_stepper(preset), preset.encoding()
+    sampler = Sampler(1.0, 1.0, seed)
+    rolls = []
+    for condition in conditions:
+        logits = prime(stepper, encoding, list(condition)).copy()
+        rolls.append(np.asarray(sample_steps(stepper, encoding, sampler, STEPS, logits, max_notes=6)))
+    return rolls
+
+
+def gan_phrases(preset, conditions, seed: int):
+    stepper, encoding, model = load_stepper(preset), preset.encoding(), preset.config["model"]
+    allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
+    rng = np.random.default_rng(seed)
+    return [generate_phrase(stepper, rng, c, STEPS, model["noise"], allowed=allowed) for c in conditions]
+
+
+def plot(results, rolls, real, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (nll, gan) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for name, (card, _) in results.items():
+        history = card["history"]
+        epochs = [h["epoch"] for h in history]
+        if card["kind"] == "gan":
+            gan.plot(epochs, [h["valid_overlap"] for h in history], label=name)
+        else:
+            nll.plot(epochs, [h["valid_nll_per_step"] for h in history], label=name)
+    nll.set(title="language models: validation NLL", xlabel="epoch", ylabel="nats per 16th step")
+    gan.set(title="GAN: music-statistics overlap (validation)", xlabel="epoch", ylabel="mean overlap")
+    nll.legend(), gan.legend()
+    fig.tight_layout()
+    fig.savefig(out / "compare-curves.png", dpi=110)
+
+    fig, axes = plt.subplots(1, len(rolls) + 1, figsize=(13, 3.6), sharey=True)
+    for axis, (title, roll) in zip(axes, [("held-out chorale", real), *rolls.items()]):
+        axis.imshow(np.asarray(roll).T, origin="lower", aspect="auto", cmap="Greys", interpolation="nearest",
+                    extent=(0, len(roll), 21, 109))
+        axis.set(title=title, xlabel="16th step")
+    axes[0].set_ylabel("MIDI pitch")
+    fig.tight_layout()
+    fig.savefig(out / "compare-rolls.png", dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--phrases", type=int, default=64, help="phrases per model (default 64)")
+    parser.add_argument("--out", default="docs", help="folder for the PNG plots (default docs)")
+    args = parser.parse_args()
+    presets = {name: get_preset(name) for name in MODELS}
+    encoding = presets["bach-gan"].encoding()
+    corpus = load_corpus(presets["bach-gan"].source(), steps_per_quarter=4, progress=False)
+    test_phrases, test_conditions = phrase_windows(EncodedSplit(corpus.split("test"), encoding), STEPS)
+    valid_phrases, _ = phrase_windows(EncodedSplit(corpus.split("valid"), encoding), STEPS)
+    pick = np.random.default_rng(7).permutation(len(test_phrases))[: args.phrases]
+    real = [encoding.decode(p) for p in test_phrases[pick]]
+    other = [encoding.decode(p) for p in valid_phrases[np.random.default_rng(8).permutation(len(valid_phrases))[: args.phrases]]]
+
+    results, rolls = {}, {}
+    for name, preset in presets.items():
+        card = preset.card()
+        make = gan_phrases if card["kind"] == "gan" else lm_phrases
+        generated = make(preset, test_conditions[pick], seed=11)
+        rolls[name] = generated[0]
+        results[name] = (card, compare_sets([encoding.decode(r) for r in generated], real))
+    reference = compare_sets(other, real)
+
+    features = (*SCALAR_FEATURES, "pitch_classes")
+    header = ["model", "params", "train s", "epochs", "test NLL/step", *features, "mean overlap"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for name, (card, stats) in results.items():
+        nll = f"{card['metrics']['test']['nll_per_step']:.3f}" if card["kind"] != "gan" else "n/a (GAN)"
+        row = [name, f"{card['parameters']:,}", f"{card['training_seconds']:.0f}", str(card["epochs"]), nll,
+               *[f"{stats[f]['overlap']:.3f}" for f in features], f"**{stats['mean_overlap']:.3f}**"]
+        print("| " + " | ".join(row) + " |")
+    row = ["held-out vs held-out (ceiling)", "", "", "", "", *[f"{reference[f]['overlap']:.3f}" for f in features],
+           f"{reference['mean_overlap']:.3f}"]
+    print("| " + " | ".join(row) + " |")
+    print()
+    means = ["note_density", "polyphony", "pitch_range"]
+    print("| model | " + " | ".join(f"{m} (generated / held-out)" for m in means) + " |")
+    print("|" + " --- |" * (len(means) + 1))
+    for name, (_, stats) in results.items():
+        print(f"| {name} | " + " | ".join(f"{stats[m]['generated']:.2f} / {stats[m]['reference']:.2f}" for m in means) + " |")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    plot(results, rolls, test_phrases[pick][0], out)
+    print(f"\nplots: {out / 'compare-curves.png'}, {out / 'compare-rolls.png'} ({args.phrases} phrases per model)")
+
+
+if __name__ == "__main__":
+    main()
