@@ -1,6 +1,4 @@
-import sys
 
-import mido
 import pytest
 
 from musigan.models.midi_file import write_midi

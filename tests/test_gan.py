@@ -1,5 +1,4 @@
 """The phrase GAN: real (brief) training on real chorales, then music that looks like the corpus."""
-import json
 from pathlib import Path
 
 import mido

@@ -111,6 +111,7 @@ class TrainingRun:
         if resume and not self.state_file.exists():
             raise RunError(f"{self.run_dir}: nothing to resume (no state.json); start without --resume")
         self.resume = resume
+        self.state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
 
     def prepare(self):
         data = self.config["data"]
@@ -131,52 +132,68 @@ class TrainingRun:
         (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
         if self.resume:
             model = keras.saving.load_model(self.checkpoint, safe_mode=True)
-            state = json.loads(self.state_file.read_text())
-            self.console.print(f"resuming {self.preset.name} after epoch {state['epoch']}")
+            self.load_state()
         else:
             model = recurrent.build_language_model(self.config["model"], self.encoding.vocab_size)
             compile_model(model, self.config)
-            state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
-        state = self.fit(model, state)
-        return self.export(model, state)
+        self.fit(model)
+        return self.export(model, self.state)
 
-    def fit(self, model, state: dict) -> dict:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeRemainingColumn
+    def load_state(self) -> None:
+        self.state = json.loads(self.state_file.read_text())
+        self.console.print(f"resuming {self.preset.name} after epoch {self.state['epoch']}")
+
+    def epoch_loop(self):
+        """Yield (progress bar, epoch) for each epoch still to run; stop early once validation has not
+        improved for `patience` epochs or the time budget is spent."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         training = self.config["training"]
-        callbacks = tensorboard(self.run_dir / "logs")
         budget = training["max_minutes"] * 60 or float("inf")
-        with Bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                 TimeRemainingColumn(), console=self.console, disable=not self.progress, transient=True) as bar:
-            for epoch in range(state["epoch"], self.epochs):
-                if state["bad_epochs"] >= training["patience"] or state["seconds"] >= budget:
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=self.console, disable=not self.progress, transient=True) as bar:
+            for epoch in range(self.state["epoch"], self.epochs):
+                if self.state["bad_epochs"] >= training["patience"] or self.state["seconds"] >= budget:
                     break
-                started = time.perf_counter()
-                data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
-                batches = -(-len(data.inputs) // training["batch_size"])
-                task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=batches)
-                history = model.fit(data.inputs, data.targets, sample_weight=data.weights,
-                                    batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1,
-                                    verbose=0, callbacks=[Progress(bar, task, epoch, self.epochs), *callbacks])
-                bar.remove_task(task)
-                valid = split_nll(model, self.splits["valid"])
-                state = self.end_epoch(model, state, epoch, history.history["loss"][-1], valid,
-                                       time.perf_counter() - started)
-        return state
+                yield bar, epoch
 
-    def end_epoch(self, model, state, epoch, loss, valid, seconds) -> dict:
-        improved = state["best_valid"] is None or valid["nll_per_step"] < state["best_valid"]
-        weights = recurrent.export_weights(model)
+    def record_epoch(self, weights: dict, score: float, higher_is_better: bool, entry: dict, seconds: float,
+                     checkpoints: dict) -> bool:
+        """Keep the best weights, advance the state and write every checkpoint atomically, the state
+        file last. Returns whether this epoch is the best so far."""
+        best = self.state["best_valid"]
+        improved = best is None or (score > best if higher_is_better else score < best)
         if improved:
             save_npz(self.best_file, weights)
-        state = {**state, "epoch": epoch + 1, "seconds": state["seconds"] + seconds,
-                 "best_valid": valid["nll_per_step"] if improved else state["best_valid"],
-                 "bad_epochs": 0 if improved else state["bad_epochs"] + 1,
-                 "history": state["history"] + [{"epoch": epoch + 1, "loss": loss, "seconds": seconds,
-                                                 "valid_nll_per_step": valid["nll_per_step"],
-                                                 "valid_nll_per_token": valid["nll_per_token"]}]}
-        atomic_write_bytes(self.checkpoint, model.save)
-        save_json(self.state_file, state)
+        epoch = self.state["epoch"] + 1
+        self.state = {**self.state, "epoch": epoch, "seconds": self.state["seconds"] + seconds,
+                      "best_valid": score if improved else best,
+                      "bad_epochs": 0 if improved else self.state["bad_epochs"] + 1,
+                      "history": self.state["history"] + [{"epoch": epoch, "seconds": seconds, **entry}]}
+        for path, model in checkpoints.items():
+            atomic_write_bytes(path, model.save)
+        save_json(self.state_file, self.state)
+        return improved
+
+    def fit(self, model) -> None:
+        training = self.config["training"]
+        callbacks = tensorboard(self.run_dir / "logs")
+        for bar, epoch in self.epoch_loop():
+            started = time.perf_counter()
+            data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
+            batches = -(-len(data.inputs) // training["batch_size"])
+            task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=batches)
+            history = model.fit(data.inputs, data.targets, sample_weight=data.weights,
+                                batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1,
+                                verbose=0, callbacks=[Progress(bar, task, epoch, self.epochs), *callbacks])
+            bar.remove_task(task)
+            self.end_epoch(model, epoch, history.history["loss"][-1], split_nll(model, self.splits["valid"]),
+                           time.perf_counter() - started)
+
+    def end_epoch(self, model, epoch, loss, valid, seconds) -> None:
+        weights = recurrent.export_weights(model)
+        entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"], "valid_nll_per_token": valid["nll_per_token"]}
+        improved = self.record_epoch(weights, valid["nll_per_step"], False, entry, seconds, {self.checkpoint: model})
         log_scalars(self.run_dir / "logs" / "validation", epoch + 1,
                     {k: valid[k] for k in ("nll_per_step", "nll_per_token", "bits_per_token")})
         sample_every = self.config["training"]["sample_every"]
@@ -186,7 +203,6 @@ class TrainingRun:
         self.console.print(f"epoch {epoch + 1}: loss {loss:.4f}  valid {valid['nll_per_step']:.4f} nats/step "
                            f"{valid['nll_per_token']:.4f} nats/token{'  (best)' if improved else ''}  {seconds:.0f}s",
                            highlight=False)
-        return state
 
     def export(self, model, state: dict) -> dict:
         with np.load(self.best_file, allow_pickle=False) as best:

@@ -7,7 +7,6 @@ the adversarial losses (which do not tell quality), is what the card and the pro
 """
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timezone
 
@@ -18,7 +17,7 @@ from ..models.gan import build_discriminator, build_generator
 from ..models.midi_file import write_midi
 from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
 from ..models.stepper import Stepper
-from .fit import SEED, RunError, TrainingRun, atomic_write_bytes, hardware, log_scalars, save_json, save_npz
+from .fit import SEED, RunError, TrainingRun, hardware, log_scalars, save_json, save_npz
 from .music_stats import compare_sets
 
 keras = recurrent.keras
@@ -75,18 +74,16 @@ class GanRun(TrainingRun):
         if self.resume:
             generator = keras.saving.load_model(self.generator_file, safe_mode=True)
             critic = keras.saving.load_model(self.critic_file, safe_mode=True)
-            state = json.loads(self.state_file.read_text())
-            self.console.print(f"resuming {self.preset.name} after epoch {state['epoch']}")
+            self.load_state()
         else:
             rate = self.config["training"]["learning_rate"]
             generator = build_generator(self.config["model"], keys)
             critic = build_discriminator(self.steps, keys)
             generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
             critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
-            state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
         self.reference = self.reference_phrases()
-        state = self.fit_gan(generator, critic, state)
-        return self.export_gan(generator, state)
+        self.fit_gan(generator, critic)
+        return self.export_gan(generator, self.state)
 
     def reference_phrases(self):
         phrases, conditions = phrase_windows(self.splits["valid"], self.steps)
@@ -119,34 +116,24 @@ class GanRun(TrainingRun):
 
         return train_step
 
-    def fit_gan(self, generator, critic, state: dict) -> dict:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TimeRemainingColumn
-
-        training, noise = self.config["training"], self.config["model"]["noise"]
+    def fit_gan(self, generator, critic) -> None:
+        batch, noise = self.config["training"]["batch_size"], self.config["model"]["noise"]
         train_step = self.make_train_step(generator, critic)
-        budget = training["max_minutes"] * 60 or float("inf")
-        with Bar("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                 TimeRemainingColumn(), console=self.console, disable=not self.progress, transient=True) as bar:
-            for epoch in range(state["epoch"], self.epochs):
-                if state["bad_epochs"] >= training["patience"] or state["seconds"] >= budget:
-                    break
-                started = time.perf_counter()
-                rng = np.random.default_rng(SEED + epoch)
-                phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
-                order = rng.permutation(len(phrases))
-                batch = training["batch_size"]
-                task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=len(order) // batch)
-                losses = []
-                for start in range(0, len(order) - batch + 1, batch):
-                    pick = order[start:start + batch]
-                    rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
-                    losses.append([float(x) for x in train_step(phrases[pick], conditions[pick], rows)])
-                    bar.update(task, advance=1, description=f"epoch {epoch + 1}/{self.epochs} D {losses[-1][0]:.3f} "
-                                                            f"G {losses[-1][1]:.3f}")
-                bar.remove_task(task)
-                state = self.end_gan_epoch(generator, critic, state, epoch, np.mean(losses, axis=0),
-                                           time.perf_counter() - started)
-        return state
+        for bar, epoch in self.epoch_loop():
+            started = time.perf_counter()
+            rng = np.random.default_rng(SEED + epoch)
+            phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
+            order = rng.permutation(len(phrases))
+            task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=len(order) // batch)
+            losses = []
+            for start in range(0, len(order) - batch + 1, batch):
+                pick = order[start:start + batch]
+                rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
+                losses.append([float(x) for x in train_step(phrases[pick], conditions[pick], rows)])
+                bar.update(task, advance=1, description=f"epoch {epoch + 1}/{self.epochs} D {losses[-1][0]:.3f} "
+                                                        f"G {losses[-1][1]:.3f}")
+            bar.remove_task(task)
+            self.end_gan_epoch(generator, critic, epoch, np.mean(losses, axis=0), time.perf_counter() - started)
 
     def pitch_range(self) -> list[int]:
         """Lowest and highest pitch of the training data, transpositions included."""
@@ -164,25 +151,16 @@ class GanRun(TrainingRun):
         return [self.encoding.decode(generate_phrase(stepper, rng, c, self.steps, noise, allowed=allowed))
                 for c in conditions]
 
-    def end_gan_epoch(self, generator, critic, state, epoch, losses, seconds) -> dict:
+    def end_gan_epoch(self, generator, critic, epoch, losses, seconds) -> None:
         weights = recurrent.export_weights(generator)
         phrases, conditions = self.reference
         stats = compare_sets(self.generated_sequences(weights, conditions, epoch),
                              [self.encoding.decode(p) for p in phrases])
         score = stats["mean_overlap"]
-        improved = state["best_valid"] is None or score > state["best_valid"]
-        if improved:
-            save_npz(self.best_file, weights)
-        state = {**state, "epoch": epoch + 1, "seconds": state["seconds"] + seconds,
-                 "best_valid": score if improved else state["best_valid"],
-                 "bad_epochs": 0 if improved else state["bad_epochs"] + 1,
-                 "history": state["history"] + [{"epoch": epoch + 1, "critic_loss": float(losses[0]),
-                                                 "generator_loss": float(losses[1]), "seconds": seconds,
-                                                 "valid_overlap": score,
-                                                 "note_density": stats["note_density"]["generated"]}]}
-        atomic_write_bytes(self.generator_file, generator.save)
-        atomic_write_bytes(self.critic_file, critic.save)
-        save_json(self.state_file, state)
+        entry = {"critic_loss": float(losses[0]), "generator_loss": float(losses[1]), "valid_overlap": score,
+                 "note_density": stats["note_density"]["generated"]}
+        improved = self.record_epoch(weights, score, True, entry, seconds,
+                                     {self.generator_file: generator, self.critic_file: critic})
         log_scalars(self.run_dir / "logs" / "validation", epoch + 1,
                     {"overlap": score, "critic_loss": float(losses[0]), "generator_loss": float(losses[1])})
         every = self.config["training"]["sample_every"]
@@ -191,7 +169,6 @@ class GanRun(TrainingRun):
         self.console.print(f"epoch {epoch + 1}: D {losses[0]:.3f} G {losses[1]:.3f}  valid overlap {score:.3f} "
                            f"(density {stats['note_density']['generated']:.1f} vs {stats['note_density']['reference']:.1f}"
                            f" notes/bar){'  (best)' if improved else ''}  {seconds:.0f}s", highlight=False)
-        return state
 
     def write_gan_sample(self, weights, epoch: int) -> None:
         _, conditions = self.reference
