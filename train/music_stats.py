@@ -18,7 +18,8 @@ MINOR_SCALE = np.array([0, 2, 3, 5, 7, 8, 10])
 
 def piece_features(piece: NoteSequence) -> dict:
     """Features of one piece: notes per bar, mean notes sounding, pitch range, share of sounding
-    time in its estimated key's scale, share of bars that repeat an earlier bar exactly."""
+    time in its estimated key's scale, and repetition: how alike consecutive bars are (the Jaccard
+    similarity of the pitch-class sets they sound, averaged)."""
     notes, bar = piece.notes, piece.steps_per_bar
     steps = max(piece.total_steps, 1)
     roll = piece.sounding()
@@ -26,14 +27,14 @@ def piece_features(piece: NoteSequence) -> dict:
     hist = pitch_class_histogram(piece)
     tonic, mode = estimate_key(piece) if len(notes) else (0, "major")
     scale = (tonic + (MAJOR_SCALE if mode == "major" else MINOR_SCALE)) % 12
-    bars = [roll[i:i + bar].tobytes() for i in range(0, len(roll) - bar + 1, bar)]
-    repeated = sum(1 for i, b in enumerate(bars) if b in bars[:i] and roll[i * bar:(i + 1) * bar].any())
+    classes = [set(np.flatnonzero(roll[i:i + bar].any(axis=0)) % 12) for i in range(0, len(roll), bar)]
+    similar = [len(a & b) / len(a | b) for a, b in zip(classes, classes[1:]) if a | b]
     return {
         "note_density": len(notes) / (steps / bar),
         "polyphony": float(sounding[sounding > 0].mean()) if sounding.any() else 0.0,
         "pitch_range": float(notes[:, PITCH].max() - notes[:, PITCH].min()) if len(notes) else 0.0,
         "in_key": float(hist[scale].sum() / hist.sum()) if hist.sum() else 0.0,
-        "repetition": repeated / max(len(bars), 1),
+        "repetition": float(np.mean(similar)) if similar else 0.0,
         "pitch_classes": hist / hist.sum() if hist.sum() else np.zeros(12),
     }
 
