@@ -20,9 +20,6 @@ class Recorder:
         order = 0 if message.type == "note_off" or getattr(message, "velocity", 1) == 0 else 1
         self.events[track].append((position, order, message.copy(time=0)))
 
-    def note_count(self, track: str) -> int:
-        return sum(1 for _, _, m in self.events[track] if m.type == "note_on" and m.velocity > 0)
-
     def save(self) -> Path:
         ticks_per_step = TICKS_PER_BEAT / self.steps_per_quarter
         midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)

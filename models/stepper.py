@@ -93,10 +93,10 @@ class Stepper:
             np.dot(np.asarray(x, np.float32), self.row_matrix, out=self._x)
             self._x += self.row_bias
         cell = self._gru if self.cell == "gru" else self._lstm
-        for layer in range(self.layers):
-            if layer:
-                np.dot(h, self.kernels[layer], out=self._x)
-                self._x += self.input_bias[layer]
+        h = cell(0)
+        for layer in range(1, self.layers):
+            np.dot(h, self.kernels[layer], out=self._x)
+            self._x += self.input_bias[layer]
             h = cell(layer)
         np.dot(h, self.output_kernel, out=self._logits)
         self._logits += self.output_bias

@@ -48,9 +48,6 @@ class EncodedSplit:
         start = np.asarray(begin_token(self.encoding))[None]
         return np.concatenate([start.astype(targets.dtype), targets[:-1]]), targets
 
-    def total_items(self) -> int:
-        return sum(len(self.encoded(i)) for i in range(len(self.pieces)))
-
     def windows(self, length: int, rng: np.random.Generator | None = None) -> Batchable:
         """Cut every piece into windows of `length`; with an rng, a random key and offset per piece."""
         chunks = []
