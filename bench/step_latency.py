@@ -45,7 +45,7 @@ def time_steps(step, inputs) -> list[float]:
 def stepper_inputs(stepper: Stepper, count: int, rng) -> list:
     if stepper.head == "softmax":
         return list(rng.integers(0, stepper.vocab_size, count))
-    return list((rng.random((count, stepper.vocab_size)) < 0.05).astype(np.float32))
+    return list((rng.random((count, stepper.input_width)) < 0.05).astype(np.float32))
 
 
 def keras_baselines(weights: dict, count: int, rng) -> dict[str, list[float]]:

@@ -162,7 +162,8 @@ class Companion:
             while voices < count:
                 mask = np.zeros(self.encoding.vocab_size, bool)
                 mask[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - 24)
-                mask[self.encoding.step_token] = True
+                # the first voice is not optional: a player in harmonize mode expects one on every note
+                mask[self.encoding.step_token] = voices > 0 or not mask.any()
                 token = self.sampler.categorical(self.logits, mask)
                 if token == self.encoding.step_token:
                     break

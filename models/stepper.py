@@ -77,6 +77,11 @@ class Stepper:
         self.state = [[np.array(a, np.float32) for a in layer] for layer in state]
 
     @property
+    def input_width(self) -> int:
+        """Width of an input row (sigmoid head): the pianoroll, or a GAN generator's noise + condition."""
+        return self.row_matrix.shape[0]
+
+    @property
     def nbytes(self) -> int:
         arrays = [*self.kernels[1:], *self.recurrent, *self.recurrent_bias, *self.input_bias[1:],
                   self.output_kernel, self.output_bias]

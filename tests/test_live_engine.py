@@ -48,6 +48,8 @@ def test_harmonize_adds_voices_under_each_note_at_once_and_releases_them_with_it
     drive(engine, clock, [(4.2, on(72))], 6)
     voices = [n for p, n in output.notes() if p == 4.2]
     assert 1 <= len(voices) <= 3 and all(v < 72 for v in voices)
+    for melody in range(60, 84):  # every struck note gets at least one voice
+        assert list(engine.companion.voices_under(melody, 3))
     assert all(72 - 24 <= v for v in voices)
     drive(engine, clock, [(8.5, off(72))], 10, start=6)
     assert sorted(n for p, n in output.notes("note_off") if p == 8.5) == sorted(voices)
