@@ -42,6 +42,10 @@ class Companion:
     def steps_per_quarter(self) -> int:
         return self.encoding.steps_per_quarter
 
+    @property
+    def can_harmonize(self) -> bool:
+        return self.encoding.name == "frames"
+
     def reset(self) -> None:
         self.logits = prime(self.stepper, self.encoding).copy()
         self.own, self.player = set(), set()

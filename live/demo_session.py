@@ -9,13 +9,9 @@ import rtmidi
 
 from .demo import demo_events
 from .engine import Engine
-from .play_command import DRAIN_SECONDS
+from .play_command import DRAIN_SECONDS, say
 from .ports import API_NAMES, VIRTUAL_INPUT, PortError, default_api, open_input, open_output
 from .simulation import MemoryOutput, SimulatedClock, drive
-
-
-def say(line: str) -> None:
-    print(line, flush=True)
 
 
 def run_demo(companion, settings, args, recorder) -> int:

@@ -160,6 +160,9 @@ class Engine:
     def set_mode(self, mode: str) -> None:
         if mode == self.settings.mode:
             return
+        if mode == "harmonize" and not self.companion.can_harmonize:
+            self.log(f"harmonize needs a frames preset; staying in {self.settings.mode}")
+            return
         self.release_all()
         self.phrase.clear()
         self.settings.mode = mode
@@ -168,6 +171,9 @@ class Engine:
 
     def set_companion(self, companion) -> None:
         """Switch preset: release everything first, so no note of the old one is left sounding."""
+        if self.settings.mode == "harmonize" and not companion.can_harmonize:
+            self.log(f"preset {companion.name} cannot harmonize; keeping {self.companion.name}")
+            return
         self.release_all()
         self.phrase.clear()
         companion.sampler.temperature = self.companion.sampler.temperature

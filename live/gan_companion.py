@@ -41,6 +41,8 @@ class GanCompanion:
     def steps_per_quarter(self) -> int:
         return self.encoding.steps_per_quarter
 
+    can_harmonize = False
+
     def reset(self) -> None:
         self.recent = deque(maxlen=STEPS_PER_BAR)   # the last bar heard or played, as rows
         self.pending: deque = deque()

@@ -44,6 +44,8 @@ def run(args) -> int:
         preset = get_preset(args.preset, args.config)
         companion = make_companion(preset, args, args.seed)
         settings = build_settings(args, preset)
+        if settings.mode == "harmonize" and not companion.can_harmonize:
+            raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {preset.name} cannot")
     except (PresetError, ValueError) as exc:
         print(f"musigan play: {exc}", file=sys.stderr)
         return 2

@@ -125,6 +125,8 @@ def test_program_change_switches_preset_without_hanging_notes():
     engine.set_companion(Companion.from_preset(get_preset("bach-chorales-gru"), seed=2))
     assert not engine.tracker.held and not balance(output)
     assert engine.companion.name == "bach-chorales-gru"
+    engine.set_companion(Companion.from_preset(get_preset("folk-lstm"), seed=2))  # events: cannot harmonize
+    assert engine.companion.name == "bach-chorales-gru"
 
 
 def test_input_channel_filter():
