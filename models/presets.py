@@ -161,8 +161,7 @@ def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Pr
     if unknown:
         raise PresetError(f"{where}.{unknown[0]}: unknown key (known: {', '.join([*TOP_LEVEL, *SCHEMA])})")
     config = {key: merged.get(key, default) for key, (_, default, _) in TOP_LEVEL.items()}
-    for key in ("description",):
-        config[key] = _check(config[key], str, None, f"{where}.{key}")
+    config["description"] = _check(config["description"], str, None, f"{where}.description")
     if config["weights"] is not None:
         config["weights"] = _check(config["weights"], str, None, f"{where}.weights")
     for section, schema in SCHEMA.items():
