@@ -46,15 +46,13 @@ class Companion:
     def can_harmonize(self) -> bool:
         return self.encoding.name == "frames"
 
-    def reset(self) -> None:
-        self.logits = prime(self.stepper, self.encoding).copy()
+    def reset(self, primer=()) -> None:
+        self.logits = prime(self.stepper, self.encoding, primer).copy()
         self.own, self.player = set(), set()
 
     def listen(self, phrase: NoteSequence) -> None:
         """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
-        self.reset()
-        for item in self.encoding.encode(phrase) if len(phrase) else []:
-            self._feed(item)
+        self.reset(self.encoding.encode(phrase) if len(phrase) else ())
 
     def _feed(self, item) -> None:
         self.logits = self.stepper.step(item).copy()

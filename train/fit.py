@@ -137,7 +137,7 @@ class TrainingRun:
             model = recurrent.build_language_model(self.config["model"], self.encoding.vocab_size)
             compile_model(model, self.config)
         self.fit(model)
-        return self.export(model, self.state)
+        return self.export(model)
 
     def load_state(self) -> None:
         self.state = json.loads(self.state_file.read_text())
@@ -204,18 +204,25 @@ class TrainingRun:
                            f"{valid['nll_per_token']:.4f} nats/token{'  (best)' if improved else ''}  {seconds:.0f}s",
                            highlight=False)
 
-    def export(self, model, state: dict) -> dict:
+    def best_weights(self) -> dict[str, np.ndarray]:
         with np.load(self.best_file, allow_pickle=False) as best:
-            weights = {k: best[k] for k in best.files}
+            return {k: best[k] for k in best.files}
+
+    def export(self, model) -> dict:
+        weights = self.best_weights()
         recurrent.import_weights(model, weights, str(self.best_file))
         results = {split: split_nll(model, self.splits[split]) for split in ("valid", "test")}
+        return self.publish(weights, "language-model", results, int(model.count_params()))
+
+    def publish(self, weights: dict, kind: str, metrics: dict, parameters: int, **data) -> dict:
+        """Write the preset's weights and model card (and a copy of the card into the run folder)."""
         card = {
-            "preset": self.preset.name, "description": self.config["description"], "kind": "language-model",
+            "preset": self.preset.name, "description": self.config["description"], "kind": kind,
             "config": self.config, "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
-            "metrics": results, "parameters": int(model.count_params()), "epochs": state["epoch"],
-            "training_seconds": round(state["seconds"], 1), "history": state["history"],
+            "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
+            "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data": {"source": self.preset.source(),
+            "data": {"source": self.preset.source(), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
         self.preset.weights_file.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,6 @@ the adversarial losses (which do not tell quality), is what the card and the pro
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 
 import numpy as np
 
@@ -17,7 +16,7 @@ from ..models.gan import build_discriminator, build_generator
 from ..models.midi_file import write_midi
 from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
 from ..models.stepper import Stepper
-from .fit import SEED, RunError, TrainingRun, hardware, log_scalars, save_json, save_npz
+from .fit import SEED, RunError, TrainingRun, log_scalars
 from .music_stats import compare_sets
 
 keras = recurrent.keras
@@ -83,7 +82,7 @@ class GanRun(TrainingRun):
             critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
         self.reference = self.reference_phrases()
         self.fit_gan(generator, critic)
-        return self.export_gan(generator, self.state)
+        return self.export_gan(generator)
 
     def reference_phrases(self):
         phrases, conditions = phrase_windows(self.splits["valid"], self.steps)
@@ -176,24 +175,11 @@ class GanRun(TrainingRun):
         phrase.tempo_bpm = self.config["live"]["bpm"]
         write_midi(phrase, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid")
 
-    def export_gan(self, generator, state: dict) -> dict:
-        with np.load(self.best_file, allow_pickle=False) as best:
-            weights = {k: best[k] for k in best.files}
+    def export_gan(self, generator) -> dict:
+        weights = self.best_weights()
         test_phrases, test_conditions = phrase_windows(self.splits["test"], self.steps)
         pick = np.random.default_rng(1).permutation(len(test_phrases))[:MONITOR_PHRASES]
         test = compare_sets(self.generated_sequences(weights, test_conditions[pick], 1),
                             [self.encoding.decode(p) for p in test_phrases[pick]])
-        card = {
-            "preset": self.preset.name, "description": self.config["description"], "kind": "gan",
-            "config": self.config, "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
-            "metrics": {"test_music": test}, "parameters": int(generator.count_params()),
-            "epochs": state["epoch"], "training_seconds": round(state["seconds"], 1), "history": state["history"],
-            "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data": {"source": self.preset.source(), "pitch_range": self.pitch_range(),
-                     **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
-        }
-        self.preset.weights_file.parent.mkdir(parents=True, exist_ok=True)
-        save_npz(self.preset.weights_file, weights)
-        save_json(self.preset.card_file, card)
-        save_json(self.run_dir / "card.json", card)
-        return card
+        return self.publish(weights, "gan", {"test_music": test}, int(generator.count_params()),
+                            pitch_range=self.pitch_range())
