@@ -34,8 +34,7 @@ class Companion:
             from .gan_companion import GanCompanion
 
             return GanCompanion.from_preset(preset, seed=seed, **kwargs)
-        sampling = preset.config["sampling"]
-        sampler = Sampler(temperature or sampling["temperature"], top_p or sampling["top_p"], seed)
+        sampler = Sampler.from_preset(preset, temperature, top_p, seed)
         return cls(preset.name, load_stepper(preset), preset.encoding(), sampler, **kwargs)
 
     @property

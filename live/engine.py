@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import mido
 
 from ..models.notes import NoteSequence, notes_array
+from ..models.presets import MODES
 from .tracker import NoteTracker
 
-MODES = ("respond", "harmonize", "solo")
+
 
 
 @dataclass

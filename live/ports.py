@@ -9,6 +9,10 @@ API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
              "coremidi": rtmidi.API_MACOSX_CORE, "windows": rtmidi.API_WINDOWS_MM}
 
 
+# JACK hands sent messages over on its next process cycle: closing the port sooner would drop the
+# final note-offs. 50 ms is many cycles at any usual period size.
+DRAIN_SECONDS = 0.05
+
 def default_api() -> str:
     return {"darwin": "coremidi", "win32": "windows"}.get(sys.platform, "alsa")
 

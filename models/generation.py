@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .notes import END, START, VOICE, NoteSequence
 from .sampling import Sampler
-from .stepper import Stepper
+from .stepper import Stepper, load_stepper
 
 
 def begin_token(encoding):
@@ -57,3 +58,42 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
         last = token
         logits = stepper.step(token)
     return out
+
+
+def gan_bars(preset, stepper, primer_rows, bars: int, seed: int) -> np.ndarray:
+    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence)."""
+    from .phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
+
+    model, encoding = preset.config["model"], preset.encoding()
+    condition = np.zeros((STEPS_PER_BAR, stepper.vocab_size), np.float32)
+    last_bar = np.asarray(primer_rows[-STEPS_PER_BAR:], np.float32)
+    if len(last_bar):
+        condition[-len(last_bar):] = last_bar
+    allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
+    return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model["phrase_bars"], model["noise"],
+                         allowed=allowed)
+
+
+def generate_piece(preset, sampler: Sampler, bars: int, primer: NoteSequence | None = None,
+                   seed: int = 0) -> NoteSequence:
+    """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
+    the continuation on voice 1 ("musigan"), as `musigan generate` writes them."""
+    stepper, encoding = load_stepper(preset), preset.encoding()
+    primer_items = list(encoding.encode(primer)) if primer is not None else []
+    if preset.config["model"]["kind"] == "gan":
+        answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, seed))
+    else:
+        steps = bars * 4 * encoding.steps_per_quarter
+        answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
+    notes = answer.notes.copy()
+    offset = primer.total_steps if primer is not None else 0  # the model's clock after priming
+    notes[:, [START, END]] += offset
+    notes[:, VOICE] = 1
+    parts = [notes]
+    if primer is not None:
+        primer_notes = primer.notes.copy()
+        primer_notes[:, VOICE] = 0
+        parts.insert(0, primer_notes)
+    return NoteSequence(np.concatenate(parts), steps_per_quarter=encoding.steps_per_quarter,
+                        tempo_bpm=preset.config["live"]["bpm"], name=f"musigan {preset.name}",
+                        voice_names=("primer", "musigan"))

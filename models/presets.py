@@ -2,7 +2,10 @@
 
 Every error names the file and the key (`my.yaml: folk.model.units: expected an integer, got 'big'`).
 A preset's weights are `<weights>.npz` (named arrays) and `<weights>.json` (the model card) beside the
-YAML file that defines it. No TensorFlow here: `musigan presets` and `play` use this module.
+YAML file that defines it. Training never writes into the shipped folder: a shipped preset trains into
+the user's presets folder (`paths.user_presets_dir`), a user's preset beside the user's YAML, and
+weights found there shadow the shipped ones. No TensorFlow here: `musigan presets` and `play` use this
+module.
 """
 from __future__ import annotations
 
@@ -14,11 +17,14 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from ..paths import SHIPPED_PRESETS as SHIPPED
+from ..paths import bundled_jsb, user_presets_dir
 from .encodings import make_encoding
 
-SHIPPED = Path(__file__).resolve().parent.parent / "presets" / "presets.yaml"
 REQUIRED = object()
 MODES = ("respond", "harmonize", "solo")
+TRANSPOSE_MODES = ("none", "normalize", "augment")
+SPLITS = ("train", "valid", "test")
 
 # section -> key -> (type, default, allowed values or None)
 SCHEMA = {
@@ -26,7 +32,7 @@ SCHEMA = {
         "source": (str, REQUIRED, None),
         "encoding": (dict, REQUIRED, None),
         "steps_per_quarter": (int, 4, None),
-        "transpose": (str, "none", ("none", "normalize", "augment")),
+        "transpose": (str, "none", TRANSPOSE_MODES),
         "max_pieces": (int, 0, None),
     },
     "model": {
@@ -67,12 +73,21 @@ class PresetError(ValueError):
     """A preset that cannot be used; the message names the file and the key."""
 
 
+def _has_weights(stem: Path) -> bool:
+    return stem.with_suffix(".npz").exists() and stem.with_suffix(".json").exists()
+
+
 @dataclass
 class Preset:
+    """`weights_stem` is where the weights are read from, `output_stem` where training writes them;
+    the data source is kept as the YAML names it (cards record that) and resolved against
+    `source_folder`, the folder of the YAML file that named it."""
     name: str
     config: dict
     origin: Path
     weights_stem: Path
+    output_stem: Path
+    source_folder: Path
 
     @property
     def weights_file(self) -> Path:
@@ -84,13 +99,14 @@ class Preset:
 
     @property
     def trained(self) -> bool:
-        return self.weights_file.exists() and self.card_file.exists()
+        return _has_weights(self.weights_stem)
 
     def encoding(self):
         return make_encoding(encoding_config(self.config))
 
     def source(self) -> str:
-        return self.config["data"]["source"]
+        """The data source, readable from any working directory."""
+        return resolve_source(self.config["data"]["source"], self.source_folder)
 
     def card(self) -> dict:
         if not self.card_file.exists():
@@ -107,10 +123,13 @@ class Preset:
 
 
 def resolve_source(source: str, folder: Path) -> str:
-    """A relative path in a preset's data source is relative to the YAML file that names it."""
+    """A relative path in a preset's data source is relative to the YAML file that names it;
+    `corpus:NAME` and a shipped JSB name (`jsb:jsb-chorales-quarter`) stay as they are."""
     if source.startswith("corpus:"):
         return source
     prefix, path = ("jsb:", source[4:]) if source.startswith("jsb:") else ("", source)
+    if prefix and bundled_jsb(path):
+        return source
     return source if Path(path).is_absolute() else prefix + str((folder / path).resolve())
 
 
@@ -189,11 +208,12 @@ def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Pr
         raise PresetError(f"{where}.sampling: needs temperature > 0 and 0 < top_p <= 1")
     if not 1 <= config["live"]["channel"] <= 16:
         raise PresetError(f"{where}.live.channel: must be 1..16, got {config['live']['channel']}")
-    if "source" in entry.get("data", {}):
-        config["data"]["source"] = resolve_source(config["data"]["source"], origin.parent)
+    names_source = base is None or "source" in (entry.get("data") or {})
+    source_folder = origin.parent if names_source else base.source_folder
     keeps_weights = base is not None and "weights" not in entry
     stem = base.weights_stem if keeps_weights else origin.parent / (config["weights"] or name)
-    return Preset(name, config, origin, stem)
+    output = user_presets_dir() / name if origin == SHIPPED else origin.parent / (config["weights"] or name)
+    return Preset(name, config, origin, output if _has_weights(output) else stem, output, source_folder)
 
 
 def read_yaml(path: Path) -> dict:

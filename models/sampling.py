@@ -14,6 +14,14 @@ class Sampler:
         self.temperature, self.top_p = temperature, top_p
         self.rng = np.random.default_rng(seed)
 
+    @classmethod
+    def from_preset(cls, preset, temperature: float | None = None, top_p: float | None = None,
+                    seed: int | None = None) -> "Sampler":
+        """The preset's sampling section, with whatever the user set (None = the preset's value)."""
+        sampling = preset.config["sampling"]
+        return cls(sampling["temperature"] if temperature is None else temperature,
+                   sampling["top_p"] if top_p is None else top_p, seed)
+
     def categorical(self, logits: np.ndarray, allowed: np.ndarray | None = None) -> int:
         """One token id; `allowed` (bool, vocab-wide) rules tokens out. Raises if it rules out all."""
         scaled = logits.astype(np.float64) / self.temperature

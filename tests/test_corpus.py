@@ -9,7 +9,7 @@ from musigan.train.transpose import apply_transposition, estimate_key, normalize
 
 from .conftest import run_musigan
 
-JSB_QUARTER = "../shared/data/jsb/jsb-chorales-quarter.json"
+JSB_QUARTER = "jsb-chorales-quarter"  # shipped in data/jsb
 MUSICXML = """<?xml version="1.0" encoding="UTF-8"?>
 <score-partwise version="3.1"><part-list><score-part id="P1"><part-name>Flute</part-name></score-part></part-list>
 <part id="P1"><measure number="1"><attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time></attributes>

@@ -4,11 +4,12 @@ from hypothesis import given, settings
 
 from musigan.models.encodings import make_encoding
 from musigan.models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
+from musigan.paths import bundled_jsb
 from musigan.train.readers import read_file, read_jsb
 
 from .helpers import note_sequences
 
-JSB = "../shared/data/jsb/jsb-16th-satb.json"
+JSB = bundled_jsb("jsb-16th-satb")
 
 
 def plain(seq: NoteSequence, velocity=DEFAULT_VELOCITY) -> np.ndarray:
@@ -100,7 +101,7 @@ def test_frames_stream_emits_a_step_when_it_ends():
 
 
 def test_real_jsb_pieces_round_trip():
-    splits = read_jsb(JSB)
+    splits = read_jsb(JSB, steps_per_quarter=4)
     frames = make_encoding({"name": "frames"})
     events = make_encoding({"name": "events"})
     for piece in splits["valid"][:20]:

@@ -14,7 +14,7 @@ from musigan.train.music_stats import piece_features
 
 from .conftest import run_musigan
 
-JSB_16TH = Path("../shared/data/jsb/jsb-chorales-16th.json").resolve()
+JSB_16TH = "jsb-chorales-16th"  # shipped in data/jsb
 
 
 def gan_preset(folder: Path) -> Path:

@@ -13,7 +13,7 @@ from musigan.models.presets import get_preset
 
 from .conftest import run_musigan
 
-JSB_QUARTER = Path("../shared/data/jsb/jsb-chorales-quarter.json").resolve()
+JSB_QUARTER = "jsb-chorales-quarter"  # shipped in data/jsb
 
 
 def tiny_preset(folder: Path, name="tiny", epochs=4, head="softmax", cell="gru") -> Path:

@@ -1,7 +1,8 @@
 """Corpus sources -> NoteSequences, on all cores, cached, with bad files skipped and reported.
 
-A source is a folder, a file, `corpus:NAME` (music21's bundled corpus, no download) or
-`jsb:PATH` (the JSB Chorales JSON split).
+A source is a folder, a file, `corpus:NAME` (music21's bundled corpus, no download), `jsb:NAME` (a
+JSB Chorales split shipped with musigan, e.g. `jsb:jsb-chorales-quarter`) or `jsb:PATH` (any JSON
+split of the same shape, optionally gzipped; its grid is the steps per quarter the caller names).
 """
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from pathlib import Path
 
 from ..models.midi_file import UnreadableFile
 from ..models.notes import NoteSequence
+from ..models.presets import SPLITS
+from ..paths import bundled_jsb, bundled_jsb_names
 from . import cache
-from .readers import SUFFIXES, read_file, read_jsb
+from .readers import SUFFIXES, jsb_grid, read_file, read_jsb
 
-SPLITS = ("train", "valid", "test")
+DEFAULT_STEPS_PER_QUARTER = 4
+
 
 
 class SourceError(ValueError):
@@ -75,11 +79,15 @@ def _read_one(args):
         return str(path), [], f"{type(exc).__name__}: {exc}"
 
 
-def load_corpus(source: str, steps_per_quarter: int = 4, include_drums: bool = False, jobs: int | None = None,
-                use_cache: bool = True, progress: bool = True) -> Corpus:
-    """Ingest a source. Unreadable files are skipped and listed in `Corpus.skipped`, never fatal."""
+def load_corpus(source: str, steps_per_quarter: int | None = None, include_drums: bool = False,
+                jobs: int | None = None, use_cache: bool = True, progress: bool = True) -> Corpus:
+    """Ingest a source. Unreadable files are skipped and listed in `Corpus.skipped`, never fatal.
+
+    `steps_per_quarter` is the grid; for a JSB JSON split (whose steps are already on a grid) it says
+    which grid that is, and when it is None the grid is read from the file's name (`quarter`, `16th`)."""
     if source.startswith("jsb:"):
-        return _load_jsb(source, use_cache)
+        return _load_jsb(source, steps_per_quarter, use_cache)
+    steps_per_quarter = steps_per_quarter or DEFAULT_STEPS_PER_QUARTER
     files = source_files(source)
     options = {"steps_per_quarter": steps_per_quarter, "include_drums": include_drums}
     key = cache.cache_key(files, options) if use_cache else None
@@ -119,16 +127,28 @@ def _run_readers(files, steps_per_quarter, include_drums, jobs, progress, source
     return results
 
 
-def _load_jsb(source: str, use_cache: bool) -> Corpus:
-    path = Path(source.removeprefix("jsb:"))
+def jsb_path(source: str) -> Path:
+    name = source.removeprefix("jsb:")
+    path = bundled_jsb(name) or Path(name)
     if not path.is_file():
-        raise SourceError(f"{source}: no such JSB JSON file")
-    key = cache.cache_key([path], {"reader": "jsb"}) if use_cache else None
+        raise SourceError(f"{source}: no such JSB JSON file (shipped: "
+                          f"{', '.join('jsb:' + n for n in bundled_jsb_names())}; or jsb:PATH to a JSON split)")
+    return path
+
+
+def _load_jsb(source: str, steps_per_quarter: int | None, use_cache: bool) -> Corpus:
+    path = jsb_path(source)
+    try:
+        steps_per_quarter = steps_per_quarter or jsb_grid(path)
+    except UnreadableFile as exc:
+        raise SourceError(f"{source}: {exc}; name the grid with --steps-per-quarter N (or the preset's "
+                          "data.steps_per_quarter)") from None
+    key = cache.cache_key([path], {"reader": "jsb", "steps_per_quarter": steps_per_quarter}) if use_cache else None
     cached = cache.load(key) if use_cache else None
     if cached:
         return Corpus(source, *cached, from_cache=True)
     try:
-        by_split = read_jsb(path)
+        by_split = read_jsb(path, steps_per_quarter)
     except UnreadableFile as exc:
         raise SourceError(f"{path}: {exc}") from None
     pieces = [p for split in SPLITS for p in by_split[split]]

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..models.generation import begin_token
 from ..models.notes import NoteSequence
+from ..models.presets import SPLITS
 from .transpose import apply_transposition, in_range_shifts
 
 AUGMENT_SHIFTS = range(-5, 7)
@@ -83,7 +84,7 @@ def pad(chunks, length: int, encoding) -> Batchable:
 def prepare_splits(corpus, encoding, transpose: str, max_pieces: int = 0) -> dict[str, EncodedSplit]:
     """train/valid/test EncodedSplits; `normalize` applies to all splits, `augment` to train only."""
     splits = {}
-    for name in ("train", "valid", "test"):
+    for name in SPLITS:
         pieces = corpus.split(name)
         if max_pieces:
             pieces = pieces[:max_pieces]

@@ -98,8 +98,9 @@ def write_sample(config: dict, encoding, weights: dict, path: Path, bars: int = 
 
 class TrainingRun:
     def __init__(self, preset, run_dir: Path, console, epochs: int | None = None, resume: bool = False,
-                 progress: bool = True):
+                 progress: bool = True, output_stem: Path | None = None):
         self.preset, self.config, self.console = preset, preset.config, console
+        self.output_stem = Path(output_stem or preset.output_stem)
         self.run_dir, self.progress = Path(run_dir), progress
         self.epochs = epochs or self.config["training"]["epochs"]
         self.checkpoint, self.state_file = self.run_dir / "checkpoint.keras", self.run_dir / "state.json"
@@ -215,19 +216,20 @@ class TrainingRun:
         return self.publish(weights, "language-model", results, int(model.count_params()))
 
     def publish(self, weights: dict, kind: str, metrics: dict, parameters: int, **data) -> dict:
-        """Write the preset's weights and model card (and a copy of the card into the run folder)."""
+        """Write the preset's weights and model card to `output_stem` (never the shipped folder unless
+        asked with --weights-dir), and a copy of the card into the run folder."""
         card = {
             "preset": self.preset.name, "description": self.config["description"], "kind": kind,
             "config": self.config, "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
             "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data": {"source": self.preset.source(), **data,
+            "data": {"source": self.config["data"]["source"], **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
-        self.preset.weights_file.parent.mkdir(parents=True, exist_ok=True)
-        save_npz(self.preset.weights_file, weights)
-        save_json(self.preset.card_file, card)
+        self.output_stem.parent.mkdir(parents=True, exist_ok=True)
+        save_npz(self.output_stem.with_suffix(".npz"), weights)
+        save_json(self.output_stem.with_suffix(".json"), card)
         save_json(self.run_dir / "card.json", card)
         return card
 

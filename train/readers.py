@@ -1,6 +1,7 @@
 """Corpus file readers: every format becomes NoteSequences (MIDI via mido, scores via music21)."""
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import numpy as np
 
 from ..models.midi_file import UnreadableFile, read_midi
 from ..models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
+from ..models.presets import SPLITS
 
 MIDI_SUFFIXES = {".mid", ".midi", ".smf"}
 SCORE_SUFFIXES = {".xml", ".musicxml", ".mxl", ".krn", ".abc"}
@@ -75,7 +77,7 @@ def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
 
 
 def jsb_grid(path: Path) -> int:
-    """Steps per quarter note of a JSB JSON file, from its published name."""
+    """Steps per quarter note of a JSB JSON file, guessed from its published name."""
     name = path.name.lower()
     for marker, steps in (("quarter", 1), ("16th", 4), ("8th", 2)):
         if marker in name:
@@ -83,23 +85,24 @@ def jsb_grid(path: Path) -> int:
     raise UnreadableFile("cannot tell the grid from the name (expected 'quarter', '8th' or '16th' in it)")
 
 
-def read_jsb(path) -> dict[str, list[NoteSequence]]:
-    """The JSB Chorales JSON split: {"train"|"valid"|"test": [piece, ...]}, a piece a list of steps.
+def read_jsb(path, steps_per_quarter: int) -> dict[str, list[NoteSequence]]:
+    """The JSB Chorales JSON split: {"train"|"valid"|"test": [piece, ...]}, a piece a list of steps,
+    on a grid of `steps_per_quarter`; `.gz` files are read compressed.
 
     A step lists the pitches sounding; in the SATB file it lists exactly four, -1 for a silent voice,
     and each position becomes its own voice. Consecutive equal pitches become one held note.
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError, EOFError) as exc:
         raise UnreadableFile(f"not a JSB JSON file ({type(exc).__name__}: {exc})") from None
-    if not isinstance(data, dict) or not set(data) & {"train", "valid", "test"}:
+    if not isinstance(data, dict) or not set(data) & set(SPLITS):
         raise UnreadableFile("not a JSB JSON file (expected keys train, valid, test)")
-    steps_per_quarter = jsb_grid(path)
     satb = "satb" in path.name.lower()
     splits = {}
-    for split in ("train", "valid", "test"):
+    for split in SPLITS:
         splits[split] = [jsb_piece(steps, steps_per_quarter, satb, f"{split}-{i:03d}")
                          for i, steps in enumerate(data.get(split, []))]
     return splits

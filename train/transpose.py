@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..models.notes import END, PITCH, START, NoteSequence
+from ..models.presets import TRANSPOSE_MODES
 
 # Krumhansl & Kessler (1982) key profiles, C major and C minor.
 MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
-TRANSPOSE_MODES = ("none", "normalize", "augment")
+
 
 
 def pitch_class_histogram(sequence: NoteSequence) -> np.ndarray:

@@ -1,13 +1,23 @@
 """`musigan ports`: what a player connects to."""
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
+from ..live.ports import API_NAMES
 
-from .ports import compiled_apis, list_ports
+
+def register(commands):
+    ports = commands.add_parser("ports", help="list MIDI input and output ports per API",
+                                description="List the MIDI inputs and outputs each MIDI API sees.")
+    ports.add_argument("--api", choices=tuple(API_NAMES),
+                       help="only this MIDI API (default: every API compiled into python-rtmidi)")
+    return ports
 
 
 def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..live.ports import compiled_apis, list_ports
+
     console = Console()
     apis = [args.api] if args.api else compiled_apis()
     for api in apis:

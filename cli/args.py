@@ -1,0 +1,71 @@
+"""What every command shares: one-line argument errors, range-checked flag types, one error exit.
+
+A user's mistake gets `musigan COMMAND: --flag must be ..., got X` on one line and exit status 2,
+never a usage dump or a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+USAGE_ERROR = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the error on one line (`musigan generate: --bars must be >= 1, got 0`)."""
+
+    def error(self, message: str):
+        message = message.removeprefix("argument ")
+        if message.startswith("-") and ": " in message:  # "--bars: must be" -> "--bars must be"
+            flag, reason = message.split(": ", 1)
+            message = f"{flag.split('/')[-1]} {reason}"
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+
+
+def fail(command: str, reason) -> int:
+    """Report a user's mistake (a bad preset, file, port ...) on one line; the exit status is 2."""
+    print(f"musigan {command}: {reason}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def say(line: str) -> None:
+    """A progress or status line, flushed at once (a pipe or a log sees it as it happens)."""
+    print(line, flush=True)
+
+
+def number(kind=int, low=None, high=None, low_open: bool = False):
+    """An argparse type: `kind` within [low, high] (or (low, high] with `low_open`)."""
+    what = "an integer" if kind is int else "a number"
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+        too_low = low is not None and (value <= low if low_open else value < low)
+        if too_low or (high is not None and value > high):
+            if high is None:
+                bound = f"> {low}" if low_open else f">= {low}"
+            else:
+                bound = f"in ({low}, {high}]" if low_open else f"in {low}..{high}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its own messages
+    return parse
+
+
+def add_preset_options(parser: argparse.ArgumentParser, positional: bool = True) -> None:
+    if positional:
+        parser.add_argument("preset", help="a preset name (see `musigan presets`)")
+    parser.add_argument("--config", action="append", default=[], metavar="YAML",
+                        help="a YAML file of presets that adds to or overrides the shipped ones (repeatable)")
+
+
+def add_sampling_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--temperature", type=number(float, 0, 10, low_open=True),
+                        help="sampling temperature, > 0 (default: the preset's)")
+    parser.add_argument("--top-p", type=number(float, 0, 1, low_open=True),
+                        help="nucleus sampling mass, in (0, 1] (default: the preset's)")
+

@@ -1,0 +1,97 @@
+"""`musigan evaluate PRESET --data SOURCE --split test`: held-out likelihood of a trained preset."""
+from __future__ import annotations
+
+import json
+import sys
+
+from ..models.presets import SPLITS
+from .args import add_preset_options, fail
+
+
+def register(commands):
+    evaluate = commands.add_parser(
+        "evaluate", help="held-out likelihood of a trained preset",
+        description="Negative log-likelihood in nats per grid step, per token and in bits per token, over "
+                    "whole pieces of a split. For a sigmoid (pianoroll) head, nats per step is the "
+                    "frame-level NLL of the published JSB Chorales results. A GAN preset has no likelihood: "
+                    "its card's music-statistics overlap is shown instead.")
+    add_preset_options(evaluate)
+    evaluate.add_argument("--data", metavar="SOURCE", help="corpus to evaluate on (default: the preset's own)")
+    evaluate.add_argument("--split", choices=SPLITS, default="test")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return evaluate
+
+
+def run(args) -> int:
+    from ..models.presets import PresetError, get_preset
+
+    try:
+        preset = get_preset(args.preset, args.config)
+        weights = preset.load_weights()
+        if preset.config["model"]["kind"] == "gan":
+            return gan_figures(preset, args)
+    except PresetError as exc:
+        return fail("evaluate", exc)
+    from ..models import recurrent
+    from ..train.corpus import SourceError, load_corpus
+    from ..train.dataset import prepare_splits
+    from ..train.evaluate import split_nll
+
+    data = preset.config["data"]
+    encoding = preset.encoding()
+    try:
+        corpus = load_corpus(args.data or preset.source(), steps_per_quarter=data["steps_per_quarter"],
+                             progress=sys.stderr.isatty())
+    except SourceError as exc:
+        return fail("evaluate", exc)
+    # On its own data a preset is measured on exactly the pieces it was trained and carded with.
+    max_pieces = data["max_pieces"] if not args.data else 0
+    transpose = "normalize" if data["transpose"] == "normalize" else "none"
+    split = prepare_splits(corpus, encoding, transpose, max_pieces)[args.split]
+    if not split.pieces:
+        return fail("evaluate", f"{corpus.source} has no {args.split} pieces in the encoding's range")
+    model = recurrent.build_language_model(preset.config["model"], encoding.vocab_size)
+    try:
+        recurrent.import_weights(model, weights, str(preset.weights_file))
+    except ValueError as exc:
+        return fail("evaluate", exc)
+    result = split_nll(model, split)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    grid = f"1/{4 * data['steps_per_quarter']} note" if data["steps_per_quarter"] > 1 else "quarter note"
+    print_table(f"{preset.name} on {corpus.source} [{args.split}], one step = a {grid}",
+                ("pieces", "steps", "tokens", "nats/step", "nats/token", "bits/token"),
+                (result["pieces"], result["steps"], result["tokens"], f"{result['nll_per_step']:.4f}",
+                 f"{result['nll_per_token']:.4f}", f"{result['bits_per_token']:.4f}"))
+    if preset.config["model"]["head"] == "sigmoid":
+        print("nats/step is the frame-level NLL of the published JSB results (88-key Bernoulli sum).")
+    return 0
+
+
+def gan_figures(preset, args) -> int:
+    """A GAN has no likelihood; what measures it is how close its phrases' statistics come to the corpus's."""
+    music = preset.card()["metrics"].get(f"{args.split}_music")
+    if music is None:
+        return fail("evaluate", f"{preset.name} is a GAN: it has no likelihood, and its card holds no music "
+                                f"statistics for the {args.split} split")
+    if args.json:
+        print(json.dumps(music, indent=2))
+        return 0
+    print(f"{preset.name} is a GAN: it has no likelihood. Overlap of its phrases' music statistics with held-out "
+          f"{args.split} phrases (Yang & Lerch 2018; 1 = indistinguishable), from its model card:")
+    features = {name: figures["overlap"] for name, figures in music.items() if isinstance(figures, dict)}
+    print_table(f"{preset.name} [{args.split}]", (*features, "mean"),
+                (*(f"{v:.3f}" for v in features.values()), f"{music['mean_overlap']:.3f}"))
+    return 0
+
+
+def print_table(title: str, columns, row) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="right")
+    table.add_row(*map(str, row))
+    Console().print(table)

@@ -1,0 +1,188 @@
+"""`musigan play`: open the ports, load the preset, answer the keyboard until Ctrl-C or SIGTERM.
+
+Never imports TensorFlow or Keras: the preset runs on the NumPy stepper, so it is ready to answer
+well under a second after start. Every exit path (Ctrl-C, SIGTERM, an exception, the end of a demo)
+goes through `Engine.close()`, which releases every note and sends All Notes Off.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from ..live.ports import API_NAMES
+from ..models.presets import MODES
+from .args import add_preset_options, add_sampling_options, fail, number, say
+
+CONTROLS = (("temperature", 16, "temperature (0.1..2.0)"), ("answer", 17, "answer length (0..8 bars)"),
+            ("mode", 18, "mode (thirds: respond/harmonize/solo)"), ("panic", 19, "panic (value >= 64)"))
+
+
+def register(commands):
+    play = commands.add_parser(
+        "play", help="jam: answer a MIDI keyboard through a virtual port (or --demo)",
+        description="Listen on a MIDI input and answer on a virtual output named 'musigan' (Ableton lists it "
+                    "as a MIDI input). Modes: respond (call and response), harmonize (voices under each note "
+                    "you play), solo (plays on, follows you). Unset flags come from the preset's live section. "
+                    "Keyboard controls: CC 16 temperature, CC 17 answer length, CC 18 mode, CC 19 panic, "
+                    "CC 64 sustain, program change switches preset. Ctrl-C leaves no note hanging.")
+    add_preset_options(play, positional=False)
+    play.add_argument("--preset", default="bach-harmony", help="preset name (default bach-harmony)")
+    play.add_argument("--demo", action="store_true",
+                      help="no keyboard: play a Bach chorale melody into the companion and record the session")
+    play.add_argument("--api", choices=tuple(API_NAMES), help="MIDI API (default: the platform's)")
+    play.add_argument("--input", metavar="NAME", help="input port (substring), or 'virtual' for a virtual "
+                      "input 'musigan in' (default: first hardware input, else virtual)")
+    play.add_argument("--output", metavar="NAME", help="existing output port (substring) instead of the virtual "
+                      "'musigan' port; required on Windows (e.g. a loopMIDI port)")
+    play.add_argument("--mode", choices=MODES)
+    play.add_argument("--bpm", type=number(float, 20, 400), help="tempo of the internal clock, 20..400")
+    play.add_argument("--clock", choices=("internal", "midi"), default="internal",
+                      help="internal tempo, or follow the DAW's MIDI clock on the input (default internal)")
+    play.add_argument("--channel-in", type=number(int, 1, 16), metavar="1-16",
+                      help="listen to one channel (default all)")
+    play.add_argument("--channel-out", type=number(int, 1, 16), metavar="1-16",
+                      help="channel to play on (default the preset's)")
+    add_sampling_options(play)
+    play.add_argument("--answer-bars", type=number(int, 0, 64),
+                      help="respond: answer length in bars, 0 = as long as the phrase")
+    play.add_argument("--phrase-gap", type=number(float, 0, 16, low_open=True), default=1.0, metavar="BEATS",
+                      help="respond: silence that ends a phrase (default 1 beat)")
+    play.add_argument("--voices", type=number(int, 1, 8), default=3,
+                      help="harmonize: voices under each note (default 3)")
+    play.add_argument("--low", type=number(int, 0, 127), default=36,
+                      help="lowest pitch the companion plays (default 36)")
+    play.add_argument("--high", type=number(int, 0, 127), default=96,
+                      help="highest pitch the companion plays (default 96)")
+    play.add_argument("--seed", type=number(int, 0), help="random seed for repeatable answers")
+    play.add_argument("--record", metavar="FILE.mid", help="record player and companion to a MIDI file "
+                      "(--demo records to musigan-demo.mid unless told otherwise)")
+    play.add_argument("--programs", metavar="A,B,C",
+                      help="presets for program changes 0,1,2.. (default: trained presets, sorted)")
+    play.add_argument("--duration", type=number(float, 0, low_open=True), metavar="SECONDS",
+                      help="stop after this long")
+    play.add_argument("--quiet", action="store_true", help="no live status line")
+    for name, number_, what in CONTROLS:
+        play.add_argument(f"--cc-{name}", type=number(int, 0, 127), default=number_, metavar="CC",
+                          help=f"CC for {what} (default {number_})")
+    return play
+
+
+def check_flags(args) -> str | None:
+    """What no single flag's range can say: the flags that must agree with each other."""
+    if args.low >= args.high:
+        return f"--low must be below --high, got --low {args.low} --high {args.high}"
+    ccs = {name: getattr(args, f"cc_{name}") for name, _, _ in CONTROLS}
+    for name, cc in ccs.items():
+        if cc == 64:
+            return f"--cc-{name} 64 is the sustain pedal; choose another CC"
+        clash = [other for other, value in ccs.items() if value == cc and other != name]
+        if clash:
+            return f"--cc-{name} and --cc-{clash[0]} are both CC {cc}; give each control its own CC"
+    return None
+
+
+def build_settings(args, preset):
+    from ..live.engine import LiveSettings
+
+    live = preset.config["live"]
+    return LiveSettings(
+        mode=args.mode or live["mode"],
+        channel_in=None if args.channel_in is None else args.channel_in - 1,
+        channel_out=(args.channel_out or live["channel"]) - 1,
+        bpm=args.bpm or live["bpm"],
+        answer_bars=live["answer_bars"] if args.answer_bars is None else args.answer_bars,
+        phrase_gap_beats=args.phrase_gap, voices=args.voices,
+        cc_temperature=args.cc_temperature, cc_answer=args.cc_answer, cc_mode=args.cc_mode, cc_panic=args.cc_panic)
+
+
+def make_companion(preset, args, seed=None):
+    from ..live.companion import Companion
+
+    return Companion.from_preset(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
+                                 pitch_range=(args.low, args.high))
+
+
+def run(args) -> int:
+    from ..models.presets import PresetError, get_preset
+
+    started = time.perf_counter()
+    problem = check_flags(args)
+    if problem:
+        return fail("play", problem)
+    try:
+        preset = get_preset(args.preset, args.config)
+        companion = make_companion(preset, args, args.seed)
+        settings = build_settings(args, preset)
+        if settings.mode == "harmonize" and not companion.can_harmonize:
+            raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {preset.name} cannot")
+    except (PresetError, ValueError) as exc:
+        return fail("play", exc)
+    record = args.record or ("musigan-demo.mid" if args.demo else None)
+    recorder = None
+    if record:
+        from ..live.recorder import Recorder
+
+        recorder = Recorder(record, companion.steps_per_quarter, settings.bpm, f"musigan {preset.name}")
+    if args.demo:
+        from .demo import run_demo
+
+        return run_demo(companion, settings, args, recorder)
+    return play(companion, settings, args, recorder, started)
+
+
+def play(companion, settings, args, recorder, started: float) -> int:
+    from ..live.clock import InternalClock, MidiClock
+    from ..live.engine import Engine
+    from ..live.ports import DRAIN_SECONDS, PortError, default_api, open_input, open_output
+    from ..live.runner import Runner
+    from ..models.presets import get_preset, load_presets
+
+    api = args.api or default_api()
+    try:
+        midi_out, out_name = open_output(api, args.output)
+        midi_in, in_name = open_input(api, args.input)
+    except PortError as exc:
+        return fail("play", exc)
+    engine = Engine(companion, lambda message: midi_out.send_message(message.bytes()), settings, recorder, say)
+    spq = engine.companion.steps_per_quarter
+    clock = MidiClock(spq) if args.clock == "midi" else InternalClock(engine.settings.bpm, spq, time.perf_counter())
+    presets = sorted(name for name, p in load_presets(args.config).items() if p.trained)
+    programs = args.programs.split(",") if args.programs else presets
+    runner = Runner(engine, clock, midi_in,
+                    load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
+    for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):  # a closed terminal or ssh ends it cleanly too
+        signal.signal(ending, lambda *_: runner.stop())
+    print(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {engine.settings.mode} mode, "
+          f"listening on {in_name}, playing on {out_name} ({api}, clock {args.clock})", flush=True)
+    try:
+        with status_view(engine, runner, args):
+            runner.run(args.duration)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        released = engine.close()
+        time.sleep(DRAIN_SECONDS)
+        midi_in.close_port()
+        midi_out.close_port()
+        print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played; "
+              f"{runner.latency.summary()}", flush=True)
+        if recorder:
+            print(f"recorded {recorder.save()}", flush=True)
+    return 0
+
+
+def status_view(engine, runner, args):
+    """One live line (preset, mode, tempo, notes in/out, latency) when attached to a terminal."""
+    import contextlib
+
+    if not sys.stdout.isatty() or args.quiet:
+        return contextlib.nullcontext()
+    from rich.live import Live
+    from rich.text import Text
+
+    def line():
+        return Text(f"{engine.companion.name} | {engine.settings.mode} | {getattr(runner.clock, 'bpm', 0):.0f} bpm | "
+                    f"in {engine.notes_in} out {engine.tracker.sent_on} | {runner.latency.summary()} | Ctrl-C to stop")
+
+    return Live(get_renderable=line, refresh_per_second=4, transient=True)

@@ -1,0 +1,54 @@
+"""`musigan presets`: the presets a player can pick, with their model, data and measured quality."""
+from __future__ import annotations
+
+from .args import add_preset_options, fail
+
+
+def register(commands):
+    presets = commands.add_parser(
+        "presets", help="list presets with model, data and measured quality",
+        description="The shipped presets and those of your YAML files, with their model, data and the "
+                    "quality their model card measured on held-out music. Likelihoods are nats per grid "
+                    "step, so a quarter-note figure (q) and a 16th-note figure (16th) are not comparable.")
+    add_preset_options(presets, positional=False)
+    return presets
+
+
+def grid(steps_per_quarter: int) -> str:
+    return "q" if steps_per_quarter == 1 else f"{4 * steps_per_quarter}th"
+
+
+def quality(preset) -> str:
+    if not preset.trained:
+        return "not trained"
+    metrics = preset.card().get("metrics", {})
+    if "test_music" in metrics:
+        return f"overlap {metrics['test_music']['mean_overlap']:.3f}"
+    if "test" not in metrics:
+        return "trained"
+    return f"{metrics['test']['nll_per_step']:.3f}/step ({grid(preset.config['data']['steps_per_quarter'])})"
+
+
+def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..models.presets import PresetError, load_presets
+
+    try:
+        presets = load_presets(args.config)
+    except PresetError as exc:
+        return fail("presets", exc)
+    table = Table(title="presets (test NLL in nats per grid step; GAN: music overlap)", title_justify="left",
+                  pad_edge=False, box=None)
+    for column in ("name", "model", "data", "MB", "quality", "mode"):
+        table.add_column(column, no_wrap=True)
+    for name, preset in sorted(presets.items()):
+        model, data, live = preset.config["model"], preset.config["data"], preset.config["live"]
+        size = f"{preset.weights_file.stat().st_size / 1e6:.1f}" if preset.trained else "-"
+        cell = "gan" if model["kind"] == "gan" else model["cell"]
+        source = data["source"].rsplit("/", 1)[-1].removeprefix("jsb:").removeprefix("corpus:")
+        table.add_row(name, f"{cell} {model['layers']}x{model['units']}", f"{source} {data['encoding']['name']}",
+                      size, quality(preset), live["mode"])
+    Console().print(table)
+    return 0

@@ -1,0 +1,71 @@
+"""`musigan train PRESET`: train, checkpoint, resume, export the preset's weights and card."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .args import add_preset_options, fail, number
+
+
+def register(commands):
+    train = commands.add_parser(
+        "train", help="train a preset's model and export its weights",
+        description="Train the preset's model from its YAML entry (GPU when Keras sees one), with a checkpoint "
+                    "every epoch, TensorBoard logs, sample MIDI files and early stopping; then export the "
+                    "weights (.npz) and model card (.json). A shipped preset's weights go to your presets "
+                    "folder ($MUSIGAN_HOME/presets, default ~/.local/share/musigan/presets), a preset of "
+                    "your own YAML beside that YAML; what is there shadows the shipped weights. The shipped "
+                    "files are never written.")
+    add_preset_options(train)
+    train.add_argument("--epochs", type=number(int, 1), help="override the preset's epoch count")
+    train.add_argument("--out", metavar="DIR", help="run folder (default runs/PRESET)")
+    train.add_argument("--resume", action="store_true", help="continue the run in the run folder")
+    train.add_argument("--weights-dir", metavar="DIR",
+                       help="write PRESET.npz and PRESET.json into DIR instead (e.g. a checkout's presets/ "
+                            "folder, to ship them)")
+    return train
+
+
+def run(args) -> int:
+    from rich.console import Console
+
+    from ..models.presets import PresetError, get_preset
+
+    console = Console()
+    try:
+        preset = get_preset(args.preset, args.config)
+    except PresetError as exc:
+        return fail("train", exc)
+    from ..train.corpus import SourceError
+    from ..train.fit import RunError, TrainingRun
+
+    gan = preset.config["model"]["kind"] == "gan"
+    if gan:
+        from ..train.gan_fit import GanRun as Run
+    else:
+        Run = TrainingRun
+    run_dir = Path(args.out or Path("runs") / preset.name)
+    output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
+    try:
+        card = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume,
+                   progress=sys.stderr.isatty(), output_stem=output_stem).run()
+    except (RunError, SourceError) as exc:
+        return fail("train", exc)
+    except KeyboardInterrupt:
+        again = " ".join(["musigan train", preset.name, *(f"--config {c}" for c in args.config),
+                          "--out", str(run_dir), "--resume"])
+        print(f"\nmusigan train: interrupted; every finished epoch is saved in {run_dir}. Continue with: {again}",
+              file=sys.stderr)
+        return 130
+    if gan:
+        quality = f"test music overlap {card['metrics']['test_music']['mean_overlap']:.3f}"
+    else:
+        test = card["metrics"]["test"]
+        quality = (f"test {test['nll_per_step']:.4f} nats/step, {test['nll_per_token']:.4f} nats/token "
+                   f"({test['bits_per_token']:.3f} bits)")
+    epochs = f"{card['epochs']} epoch{'' if card['epochs'] == 1 else 's'}"
+    console.print(f"{preset.name}: {quality} after {epochs}, {card['training_seconds']:.0f}s on "
+                  f"{card['hardware']['backend']}", highlight=False)
+    console.print(f"wrote {output_stem.with_suffix('.npz')} and {output_stem.with_suffix('.json')}; "
+                  f"run folder {run_dir}", highlight=False)
+    return 0
