@@ -49,7 +49,7 @@ def run(args) -> int:
     console = Console()
     try:
         corpus = load_corpus(args.source, steps_per_quarter=args.steps_per_quarter, include_drums=args.drums,
-                             jobs=args.jobs, use_cache=not args.no_cache, progress=sys.stderr.isatty())
+                             jobs=args.jobs, use_cache=not args.no_cache, progress=True)
     except SourceError as exc:
         return fail("data", exc)
     report_skipped(corpus)

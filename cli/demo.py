@@ -11,7 +11,7 @@ import threading
 import time
 
 from ..live.engine import Engine
-from ..live.ports import API_NAMES, DRAIN_SECONDS, VIRTUAL_INPUT, PortError, default_api, open_input, open_output
+from ..live.ports import DRAIN_SECONDS, VIRTUAL_INPUT, PortError, default_api, new_client, open_input, open_output
 from ..live.simulation import MemoryOutput, SimulatedClock, drive
 from .args import say
 
@@ -53,7 +53,7 @@ def over_ports(companion, settings, args, recorder, events, total, api, midi_in,
     engine = Engine(companion, lambda m: midi_out.send_message(m.bytes()), settings, recorder, say)
     clock = InternalClock(settings.bpm, companion.steps_per_quarter, time.perf_counter())
     runner = Runner(engine, clock, midi_in)
-    player = rtmidi.MidiOut(API_NAMES[api], name="musigan demo player")
+    player = new_client(rtmidi.MidiOut, api, "musigan demo player")
     ports = player.get_ports()
     player.open_port(next(i for i, p in enumerate(ports) if VIRTUAL_INPUT in p))
     say(f"playing on {out_name}: connect it to a synth or DAW to hear the answers")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from ..models.presets import SPLITS
 from .args import add_preset_options, fail
@@ -41,13 +40,13 @@ def run(args) -> int:
     encoding = preset.encoding()
     try:
         corpus = load_corpus(args.data or preset.source(), steps_per_quarter=data["steps_per_quarter"],
-                             progress=sys.stderr.isatty())
+                             progress=True)
     except SourceError as exc:
         return fail("evaluate", exc)
     # On its own data a preset is measured on exactly the pieces it was trained and carded with.
     max_pieces = data["max_pieces"] if not args.data else 0
     transpose = "normalize" if data["transpose"] == "normalize" else "none"
-    split = prepare_splits(corpus, encoding, transpose, max_pieces)[args.split]
+    split = prepare_splits(corpus.resplit(data["split"]), encoding, transpose, max_pieces)[args.split]
     if not split.pieces:
         return fail("evaluate", f"{corpus.source} has no {args.split} pieces in the encoding's range")
     model = recurrent.build_language_model(preset.config["model"], encoding.vocab_size)
@@ -55,12 +54,12 @@ def run(args) -> int:
         recurrent.import_weights(model, weights, str(preset.weights_file))
     except ValueError as exc:
         return fail("evaluate", exc)
-    result = split_nll(model, split)
+    result = split_nll(model, split, progress=True)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     grid = f"1/{4 * data['steps_per_quarter']} note" if data["steps_per_quarter"] > 1 else "quarter note"
-    print_table(f"{preset.name} on {corpus.source} [{args.split}], one step = a {grid}",
+    print_table(f"{preset.name} [{args.split}] on {corpus.source}; a step is a {grid}",
                 ("pieces", "steps", "tokens", "nats/step", "nats/token", "bits/token"),
                 (result["pieces"], result["steps"], result["tokens"], f"{result['nll_per_step']:.4f}",
                  f"{result['nll_per_token']:.4f}", f"{result['bits_per_token']:.4f}"))

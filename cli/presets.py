@@ -20,13 +20,13 @@ def grid(steps_per_quarter: int) -> str:
 
 def quality(preset) -> str:
     if not preset.trained:
-        return "not trained"
+        return "untrained"
     metrics = preset.card().get("metrics", {})
     if "test_music" in metrics:
-        return f"overlap {metrics['test_music']['mean_overlap']:.3f}"
+        return f"{metrics['test_music']['mean_overlap']:.3f} ovl"
     if "test" not in metrics:
         return "trained"
-    return f"{metrics['test']['nll_per_step']:.3f}/step ({grid(preset.config['data']['steps_per_quarter'])})"
+    return f"{metrics['test']['nll_per_step']:.3f} {grid(preset.config['data']['steps_per_quarter'])}"
 
 
 def run(args) -> int:
@@ -39,16 +39,15 @@ def run(args) -> int:
         presets = load_presets(args.config)
     except PresetError as exc:
         return fail("presets", exc)
-    table = Table(title="presets (test NLL in nats per grid step; GAN: music overlap)", title_justify="left",
-                  pad_edge=False, box=None)
-    for column in ("name", "model", "data", "MB", "quality", "mode"):
+    table = Table(title="presets: test NLL in nats per step of a quarter (q) or 16th grid; GAN: music overlap",
+                  title_justify="left", box=None, padding=(0, 1, 0, 0), pad_edge=False)
+    for column in ("name", "model", "data", "encoding", "quality", "mode"):
         table.add_column(column, no_wrap=True)
     for name, preset in sorted(presets.items()):
         model, data, live = preset.config["model"], preset.config["data"], preset.config["live"]
-        size = f"{preset.weights_file.stat().st_size / 1e6:.1f}" if preset.trained else "-"
         cell = "gan" if model["kind"] == "gan" else model["cell"]
         source = data["source"].rsplit("/", 1)[-1].removeprefix("jsb:").removeprefix("corpus:")
-        table.add_row(name, f"{cell} {model['layers']}x{model['units']}", f"{source} {data['encoding']['name']}",
-                      size, quality(preset), live["mode"])
+        table.add_row(name, f"{cell} {model['layers']}x{model['units']}", source, data["encoding"]["name"],
+                      quality(preset), live["mode"])
     Console().print(table)
     return 0

@@ -48,7 +48,7 @@ def run(args) -> int:
     output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
     try:
         card = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume,
-                   progress=sys.stderr.isatty(), output_stem=output_stem).run()
+                   progress=True, output_stem=output_stem).run()
     except (RunError, SourceError) as exc:
         return fail("train", exc)
     except KeyboardInterrupt:

@@ -5,6 +5,8 @@ import sys
 
 import rtmidi
 
+from ..models.quiet import c_stderr_quiet
+
 API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
              "coremidi": rtmidi.API_MACOSX_CORE, "windows": rtmidi.API_WINDOWS_MM}
 
@@ -12,6 +14,13 @@ API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
 # JACK hands sent messages over on its next process cycle: closing the port sooner would drop the
 # final note-offs. 50 ms is many cycles at any usual period size.
 DRAIN_SECONDS = 0.05
+
+
+def new_client(kind, api: str, client: str):
+    """An rtmidi MidiIn/MidiOut on one API, without the C libraries' own lines."""
+    with c_stderr_quiet():  # ALSA and libjack print their own lines when they cannot connect
+        return kind(API_NAMES[api], name=client)
+
 
 def default_api() -> str:
     return {"darwin": "coremidi", "win32": "windows"}.get(sys.platform, "alsa")
@@ -27,8 +36,8 @@ def list_ports(api: str) -> tuple[list[str], list[str]]:
     if api not in API_NAMES:
         raise ValueError(f"unknown MIDI API {api!r}; choose one of {', '.join(API_NAMES)}")
     try:
-        midi_in = rtmidi.MidiIn(API_NAMES[api], name="musigan-list")
-        midi_out = rtmidi.MidiOut(API_NAMES[api], name="musigan-list")
+        midi_in = new_client(rtmidi.MidiIn, api, "musigan-list")
+        midi_out = new_client(rtmidi.MidiOut, api, "musigan-list")
     except rtmidi.SystemError as exc:
         raise OSError(api_hint(api, exc)) from None
     try:
@@ -61,7 +70,7 @@ def _open_client(kind, api: str, client: str):
     if API_NAMES[api] not in rtmidi.get_compiled_api():
         raise PortError(f"python-rtmidi here has no {api} support; it has: {', '.join(compiled_apis())}")
     try:
-        return kind(API_NAMES[api], name=client)
+        return new_client(kind, api, client)
     except rtmidi.SystemError as exc:
         raise PortError(api_hint(api, exc)) from None
 

@@ -28,7 +28,9 @@ def read_midi(path, steps_per_quarter: int = 4, include_drums: bool = False) -> 
     try:
         midi = mido.MidiFile(path, clip=True)
     except Exception as exc:  # mido raises OSError, EOFError, ValueError, KeyError, IndexError...
-        raise UnreadableFile(f"not a readable MIDI file ({type(exc).__name__}: {exc})") from None
+        reason = str(exc) or ("the file ends in the middle of a track (truncated)" if isinstance(exc, EOFError)
+                              else "no detail given")
+        raise UnreadableFile(f"not a readable MIDI file ({type(exc).__name__}: {reason})") from None
     if midi.type == 2:
         raise UnreadableFile("type 2 MIDI (independent sequences) is not supported")
     if midi.ticks_per_beat <= 0:

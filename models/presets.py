@@ -34,6 +34,7 @@ SCHEMA = {
         "steps_per_quarter": (int, 4, None),
         "transpose": (str, "none", TRANSPOSE_MODES),
         "max_pieces": (int, 0, None),
+        "split": (dict, {"valid": 0.1, "test": 0.1}, None),  # folder/corpus sources: fraction or piece names
     },
     "model": {
         "kind": (str, "lm", ("lm", "gan")),
@@ -150,6 +151,19 @@ def _check(value, expected, allowed, where):
     return value
 
 
+def _check_split(split: dict, where: str) -> None:
+    """valid/test each a fraction in [0, 1) or a list of piece names; the fractions leave room for train."""
+    for key, value in split.items():
+        if key not in ("valid", "test"):
+            raise PresetError(f"{where}.{key}: unknown key (known: valid, test)")
+        is_fraction = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1
+        is_names = isinstance(value, list) and all(isinstance(name, str) for name in value)
+        if not (is_fraction or is_names):
+            raise PresetError(f"{where}.{key}: expected a fraction in [0, 1) or a list of piece names, got {value!r}")
+    if sum(v for v in split.values() if not isinstance(v, list)) >= 1:
+        raise PresetError(f"{where}: the valid and test fractions leave nothing to train on")
+
+
 def _fill(entry: dict, schema: dict, where: str) -> dict:
     unknown = sorted(set(entry) - set(schema))
     if unknown:
@@ -204,8 +218,11 @@ def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Pr
     for section, key in (("model", "layers"), ("model", "units"), ("training", "epochs"), ("training", "batch_size")):
         if config[section][key] < 1:
             raise PresetError(f"{where}.{section}.{key}: must be at least 1")
-    if not 0 < config["sampling"]["top_p"] <= 1 or config["sampling"]["temperature"] <= 0:
-        raise PresetError(f"{where}.sampling: needs temperature > 0 and 0 < top_p <= 1")
+    if not 0 < config["sampling"]["top_p"] <= 1:
+        raise PresetError(f"{where}.sampling.top_p: must be in (0, 1], got {config['sampling']['top_p']}")
+    if config["sampling"]["temperature"] <= 0:
+        raise PresetError(f"{where}.sampling.temperature: must be > 0, got {config['sampling']['temperature']}")
+    _check_split(config["data"]["split"], f"{where}.data.split")
     if not 1 <= config["live"]["channel"] <= 16:
         raise PresetError(f"{where}.live.channel: must be 1..16, got {config['live']['channel']}")
     names_source = base is None or "source" in (entry.get("data") or {})
@@ -222,7 +239,10 @@ def read_yaml(path: Path) -> dict:
     except OSError as exc:
         raise PresetError(f"{path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
-        raise PresetError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PresetError(f"{where}: not valid YAML ({reason})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -10,9 +10,11 @@ import os
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from .quiet import c_stderr_quiet
 
-import keras  # noqa: E402  (after the log-level default above)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+with c_stderr_quiet():  # TensorFlow 2.21 prints absl/oneDNN lines at import whatever the log level
+    import keras
 
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 

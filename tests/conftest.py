@@ -7,8 +7,10 @@ import pytest
 
 @pytest.fixture(autouse=True, scope="session")
 def isolated_cache(tmp_path_factory):
-    """Every test run ingests into its own cache, so cache hits are ones the run itself made."""
+    """Every test run ingests into its own cache, so cache hits are ones the run itself made, and
+    trains into its own MUSIGAN_HOME, so no test writes to (or reads) the user's presets folder."""
     os.environ["MUSIGAN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["MUSIGAN_HOME"] = str(tmp_path_factory.mktemp("home"))
 
 
 def run_musigan(*args, timeout=300, **kwargs):

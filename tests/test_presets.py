@@ -27,7 +27,7 @@ def test_shipped_presets_validate():
     ("x:\n  data: {source: a, encoding: {name: notes}}", "x.data.encoding: unknown encoding 'notes'"),
     ("x:\n  data: {source: a, encoding: {name: events}}\n  model: {head: sigmoid}", "x.model.head: a sigmoid head does not fit"),
     ("x:\n  data: {source: a, encoding: {name: events}}\n  live: {mode: dance}", "x.live.mode: 'dance' is not one of"),
-    ("x: [1, 2", "my.yaml: not valid YAML"),
+    ("x: [1, 2", "my.yaml:1:9: not valid YAML"),
 ])
 def test_bad_yaml_names_the_file_and_key(tmp_path, text, message):
     path = write(tmp_path, text)

@@ -72,6 +72,7 @@ def test_killed_run_resumes_and_loses_at_most_one_epoch(tmp_path):
     state_file = run_dir / "state.json"
     deadline = time.time() + 300
     while time.time() < deadline and not (state_file.exists() and json.loads(state_file.read_text())["epoch"] >= 2):
+        assert process.poll() is None, "the training process died before its second epoch"
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import zlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..models.midi_file import UnreadableFile
@@ -17,6 +17,7 @@ from ..models.notes import NoteSequence
 from ..models.presets import SPLITS
 from ..paths import bundled_jsb, bundled_jsb_names
 from . import cache
+from .progress import progress_display
 from .readers import SUFFIXES, jsb_grid, read_file, read_jsb
 
 DEFAULT_STEPS_PER_QUARTER = 4
@@ -38,11 +39,30 @@ class Corpus:
     def split(self, name: str) -> list[NoteSequence]:
         return [p for p, s in zip(self.pieces, self.splits) if s == name]
 
+    def resplit(self, split: dict) -> "Corpus":
+        """The corpus with a preset's `data.split` applied; a JSB split keeps the split its file gives."""
+        if self.source.startswith("jsb:"):
+            return self
+        return replace(self, splits=assign_splits([p.name for p in self.pieces], split))
+
 
 def split_of(name: str, valid: float = 0.1, test: float = 0.1) -> str:
     """A stable split from the piece's name, so adding files never moves a piece between splits."""
     u = (zlib.crc32(name.encode()) % 10_000) / 10_000
     return "test" if u < test else "valid" if u < test + valid else "train"
+
+
+def assign_splits(names: list[str], split: dict | None = None) -> list[str]:
+    """Each piece's split. `split` maps valid/test to a fraction (stable, by name) or a list of piece
+    names (the rest is train). A corpus too small to leave anything in train trains on all of it."""
+    split = {"valid": 0.1, "test": 0.1, **(split or {})}
+    lists = {k: set(v) for k, v in split.items() if isinstance(v, list)}
+    fractions = {k: (0.0 if k in lists else float(v)) for k, v in split.items()}
+    out = []
+    for name in names:
+        chosen = next((k for k in ("test", "valid") if name in lists.get(k, ())), None)
+        out.append(chosen or split_of(name, fractions["valid"], fractions["test"]))
+    return out if "train" in out or not names else ["train"] * len(names)
 
 
 def bundled_corpus_files(name: str) -> list[Path]:
@@ -100,18 +120,16 @@ def load_corpus(source: str, steps_per_quarter: int | None = None, include_drums
         if error:
             skipped.append((path, error))
         pieces.extend(read)
-    splits = [split_of(p.name) for p in pieces]
+    splits = assign_splits([p.name for p in pieces])
     if use_cache:
         cache.save(key, pieces, splits, skipped)
     return Corpus(source, pieces, splits, skipped)
 
 
 def _run_readers(files, steps_per_quarter, include_drums, jobs, progress, source):
-    from rich.progress import Progress
-
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
     tasks = [(f, steps_per_quarter, include_drums) for f in files]
-    with Progress(transient=True, disable=not progress) as bar:
+    with progress_display(progress) as bar:
         task = bar.add_task(f"ingesting {source}", total=len(files))
         results = []
         if jobs == 1:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .dataset import EncodedSplit, count_steps, pad
+from .progress import progress_display
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -27,17 +28,20 @@ def item_nll(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return -picked[..., 0]
 
 
-def split_nll(model, split: EncodedSplit, batch_size: int = 16) -> dict:
+def split_nll(model, split: EncodedSplit, batch_size: int = 16, progress: bool = False) -> dict:
     """Exact NLL of every piece of a split, each run from the start state to its end."""
     pieces = sorted(split.whole_pieces(), key=lambda p: len(p[1]))
     nats, items, steps = 0.0, 0, 0
-    for start in range(0, len(pieces), batch_size):
-        chunk = pieces[start:start + batch_size]
-        batch = pad(chunk, max(len(t) for _, t in chunk), split.encoding)
-        logits = np.asarray(model.predict_on_batch(batch.inputs))
-        nats += float((item_nll(logits, batch.targets) * batch.weights).sum())
-        items += int(batch.weights.sum())
-        steps += count_steps(batch.targets, batch.weights, split.encoding)
+    with progress_display(progress) as bar:
+        task = bar.add_task("evaluating", total=len(pieces))
+        for start in range(0, len(pieces), batch_size):
+            chunk = pieces[start:start + batch_size]
+            batch = pad(chunk, max(len(t) for _, t in chunk), split.encoding)
+            logits = np.asarray(model.predict_on_batch(batch.inputs))
+            nats += float((item_nll(logits, batch.targets) * batch.weights).sum())
+            items += int(batch.weights.sum())
+            steps += count_steps(batch.targets, batch.weights, split.encoding)
+            bar.update(task, advance=len(chunk))
     return metrics(nats, items, steps, len(pieces))
 
 

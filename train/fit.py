@@ -22,8 +22,9 @@ from ..models.midi_file import write_midi
 from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .corpus import load_corpus
-from .dataset import prepare_splits
+from .dataset import EncodedSplit, prepare_splits
 from .evaluate import split_nll
+from .progress import progress_display
 
 keras = recurrent.keras
 SEED = 1234
@@ -75,15 +76,19 @@ def compile_model(model, config: dict) -> None:
     model.compile(optimizer=keras.optimizers.Adam(config["training"]["learning_rate"], clipnorm=1.0), loss=loss)
 
 
-class Progress(keras.callbacks.Callback):
-    """A rich progress bar across batches with the running training loss."""
+class BatchProgress(keras.callbacks.Callback):
+    """Progress across batches with the running training loss, and the time budget kept inside an
+    epoch: past `deadline` (perf_counter seconds) the epoch ends after the current batch."""
 
-    def __init__(self, bar, task, epoch: int, epochs: int):
+    def __init__(self, bar, task, label: str, unit: str, deadline: float):
         super().__init__()
-        self.bar, self.task, self.label = bar, task, f"epoch {epoch + 1}/{epochs}"
+        self.bar, self.task, self.label, self.unit, self.deadline = bar, task, label, unit, deadline
 
     def on_train_batch_end(self, batch, logs=None):
-        self.bar.update(self.task, advance=1, description=f"{self.label} loss {logs.get('loss', float('nan')):.3f}")
+        loss = (logs or {}).get("loss", float("nan"))
+        self.bar.update(self.task, advance=1, description=f"{self.label} loss {loss:.3f} {self.unit}")
+        if time.perf_counter() > self.deadline:
+            self.model.stop_training = True
 
 
 def write_sample(config: dict, encoding, weights: dict, path: Path, bars: int = 4, seed: int = 0) -> Path:
@@ -120,12 +125,26 @@ class TrainingRun:
         corpus = load_corpus(self.preset.source(), steps_per_quarter=data["steps_per_quarter"], progress=self.progress)
         if corpus.skipped:
             self.console.print(f"{len(corpus.skipped)} unreadable file(s) skipped (see `musigan data {corpus.source}`)")
-        self.splits = prepare_splits(corpus, self.encoding, data["transpose"], data["max_pieces"])
+        self.splits = prepare_splits(corpus.resplit(data["split"]), self.encoding, data["transpose"], data["max_pieces"])
         dropped = sum(s.dropped for s in self.splits.values())
         if dropped:
             self.console.print(f"{dropped} piece(s) left out: pitches outside the encoding's range")
-        if not self.splits["train"].pieces or not self.splits["valid"].pieces:
-            raise RunError(f"{self.preset.name}: the corpus has no usable train or valid pieces")
+        if not self.splits["train"].pieces:
+            raise RunError(f"{self.preset.name}: the corpus has no usable train pieces (every piece is out of the "
+                           "encoding's range or in valid/test)")
+        self.fill_empty_splits()
+
+    def fill_empty_splits(self) -> None:
+        """A tiny corpus still trains: an empty valid split is a slice of train, an empty test split is valid."""
+        train = self.splits["train"]
+        if not self.splits["valid"].pieces:
+            tail = train.pieces[-max(1, len(train.pieces) // 10):]
+            self.splits["valid"] = EncodedSplit(tail, self.encoding)
+            self.console.print(f"no valid pieces: validating on the last {len(tail)} train piece(s), so valid "
+                               "figures are optimistic (set data.split in the preset to choose)")
+        if not self.splits["test"].pieces:
+            self.splits["test"] = self.splits["valid"]
+            self.console.print("no test pieces: the card's test figures are measured on the valid pieces")
 
     def run(self) -> dict:
         keras.utils.set_random_seed(SEED)
@@ -140,6 +159,11 @@ class TrainingRun:
         self.fit(model)
         return self.export(model)
 
+    @property
+    def loss_unit(self) -> str:
+        """What the training loss is an average of: a token's NLL, or a key's Bernoulli NLL in a row."""
+        return "nats/key" if self.config["model"]["head"] == "sigmoid" else "nats/token"
+
     def load_state(self) -> None:
         self.state = json.loads(self.state_file.read_text())
         self.console.print(f"resuming {self.preset.name} after epoch {self.state['epoch']}")
@@ -147,16 +171,16 @@ class TrainingRun:
     def epoch_loop(self):
         """Yield (progress bar, epoch) for each epoch still to run; stop early once validation has not
         improved for `patience` epochs or the time budget is spent."""
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
         training = self.config["training"]
         budget = training["max_minutes"] * 60 or float("inf")
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=self.console, disable=not self.progress, transient=True) as bar:
+        columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with progress_display(self.progress, self.console, columns) as bar:
             for epoch in range(self.state["epoch"], self.epochs):
                 if self.state["bad_epochs"] >= training["patience"] or self.state["seconds"] >= budget:
                     break
-                yield bar, epoch
+                yield bar, epoch, time.perf_counter() + budget - self.state["seconds"]
 
     def record_epoch(self, weights: dict, score: float, higher_is_better: bool, entry: dict, seconds: float,
                      checkpoints: dict) -> bool:
@@ -179,14 +203,16 @@ class TrainingRun:
     def fit(self, model) -> None:
         training = self.config["training"]
         callbacks = tensorboard(self.run_dir / "logs")
-        for bar, epoch in self.epoch_loop():
+        for bar, epoch, deadline in self.epoch_loop():
             started = time.perf_counter()
             data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
             batches = -(-len(data.inputs) // training["batch_size"])
-            task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=batches)
+            label = f"epoch {epoch + 1}/{self.epochs}"
+            task = bar.add_task(label, total=batches)
+            progress = BatchProgress(bar, task, label, self.loss_unit, deadline)
             history = model.fit(data.inputs, data.targets, sample_weight=data.weights,
                                 batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1,
-                                verbose=0, callbacks=[Progress(bar, task, epoch, self.epochs), *callbacks])
+                                verbose=0, callbacks=[progress, *callbacks])
             bar.remove_task(task)
             self.end_epoch(model, epoch, history.history["loss"][-1], split_nll(model, self.splits["valid"]),
                            time.perf_counter() - started)
@@ -201,7 +227,7 @@ class TrainingRun:
         if sample_every and (epoch + 1) % sample_every == 0:
             write_sample(self.config, self.encoding, weights, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid",
                          seed=epoch)
-        self.console.print(f"epoch {epoch + 1}: loss {loss:.4f}  valid {valid['nll_per_step']:.4f} nats/step "
+        self.console.print(f"epoch {epoch + 1}: loss {loss:.4f} {self.loss_unit}  valid {valid['nll_per_step']:.4f} nats/step "
                            f"{valid['nll_per_token']:.4f} nats/token{'  (best)' if improved else ''}  {seconds:.0f}s",
                            highlight=False)
 

@@ -118,7 +118,7 @@ class GanRun(TrainingRun):
     def fit_gan(self, generator, critic) -> None:
         batch, noise = self.config["training"]["batch_size"], self.config["model"]["noise"]
         train_step = self.make_train_step(generator, critic)
-        for bar, epoch in self.epoch_loop():
+        for bar, epoch, deadline in self.epoch_loop():
             started = time.perf_counter()
             rng = np.random.default_rng(SEED + epoch)
             phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
@@ -131,6 +131,8 @@ class GanRun(TrainingRun):
                 losses.append([float(x) for x in train_step(phrases[pick], conditions[pick], rows)])
                 bar.update(task, advance=1, description=f"epoch {epoch + 1}/{self.epochs} D {losses[-1][0]:.3f} "
                                                         f"G {losses[-1][1]:.3f}")
+                if time.perf_counter() > deadline:  # the time budget holds inside an epoch too
+                    break
             bar.remove_task(task)
             self.end_gan_epoch(generator, critic, epoch, np.mean(losses, axis=0), time.perf_counter() - started)
 
