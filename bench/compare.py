@@ -24,7 +24,7 @@ from musigan.models.sampling import Sampler
 from musigan.models.stepper import load_stepper
 from musigan.train.corpus import load_corpus
 from musigan.train.dataset import EncodedSplit
-from musigan.train.gan_fit import phrase_windows
+from musigan.train.gan_trainer import phrase_windows
 from musigan.train.music_stats import SCALAR_FEATURES, compare_sets
 
 MODELS = ("compare-gru", "compare-lstm", "bach-gan")

@@ -5,7 +5,6 @@ pay for (or depend on) TensorFlow.
 """
 from __future__ import annotations
 
-import sys
 
 from . import data, evaluate, generate, play, ports, presets, train
 from .args import Parser

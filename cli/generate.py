@@ -28,20 +28,14 @@ def run(args) -> int:
     from ..models.generation import generate_piece
     from ..models.midi_file import UnreadableFile, read_midi, write_midi
     from ..models.presets import PresetError, get_preset
-    from ..models.sampling import Sampler
 
     try:
         preset = get_preset(args.preset, args.config)
-        sampler = Sampler.from_preset(preset, args.temperature, args.top_p, args.seed)
-        encoding = preset.encoding()
-        primer = read_midi(args.primer, encoding.steps_per_quarter) if args.primer else None
-    except (PresetError, ValueError) as exc:
-        return fail("generate", exc)
+        primer = read_midi(args.primer, preset.encoding().steps_per_quarter) if args.primer else None
+        piece = generate_piece(preset, args.bars, primer, args.seed, args.temperature, args.top_p)
     except UnreadableFile as exc:
         return fail("generate", f"{args.primer}: {exc}")
-    try:
-        piece = generate_piece(preset, sampler, args.bars, primer, args.seed)
-    except ValueError as exc:
+    except (PresetError, ValueError) as exc:  # a bad preset, weights that do not fit, a primer out of range
         return fail("generate", exc)
     path = write_midi(piece, args.out)
     played = int(np.count_nonzero(piece.notes[:, 4] == piece.voice_names.index("musigan")))

@@ -97,13 +97,14 @@ def build_settings(args, preset):
 
 
 def make_companion(preset, args, seed=None):
-    from ..live.companion import Companion
+    from ..live.companion import companion_for
 
-    return Companion.from_preset(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
+    return companion_for(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
                                  pitch_range=(args.low, args.high))
 
 
 def run(args) -> int:
+    from ..models.encodings import HARMONIZE_NEEDS
     from ..models.presets import PresetError, get_preset
 
     started = time.perf_counter()
@@ -115,7 +116,7 @@ def run(args) -> int:
         companion = make_companion(preset, args, args.seed)
         settings = build_settings(args, preset)
         if settings.mode == "harmonize" and not companion.can_harmonize:
-            raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {preset.name} cannot")
+            raise ValueError(f"{HARMONIZE_NEEDS}; {preset.name} cannot")
     except (PresetError, ValueError) as exc:
         return fail("play", exc)
     record = args.record or ("musigan-demo.mid" if args.demo else None)

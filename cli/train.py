@@ -31,19 +31,15 @@ def run(args) -> int:
 
     from ..models.presets import PresetError, get_preset
 
-    console = Console()
+    console = Console(soft_wrap=True)  # a log or a pipe keeps whole lines
     try:
         preset = get_preset(args.preset, args.config)
     except PresetError as exc:
         return fail("train", exc)
     from ..train.corpus import SourceError
-    from ..train.fit import RunError, TrainingRun
+    from ..train.run import Run, RunError
 
     gan = preset.config["model"]["kind"] == "gan"
-    if gan:
-        from ..train.gan_fit import GanRun as Run
-    else:
-        Run = TrainingRun
     run_dir = Path(args.out or Path("runs") / preset.name)
     output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
     try:

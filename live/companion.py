@@ -1,13 +1,15 @@
 """A preset's model one grid step at a time, with the player's notes forced into what it hears.
 
 The companion thinks in frames: `step(forced)` returns the pitches it wants sounding during the next
-grid step, given the player's pitches sounding then. Under the hood each encoding is driven its own
-way (frame tokens, event tokens or pianoroll rows), always through the NumPy stepper, never Keras.
+grid step, given the player's pitches sounding then. Each encoding has its own companion class, which
+spells that step its way (frame tokens, pianoroll rows or event tokens), always through the NumPy
+stepper, never Keras. `companion_for(preset)` picks the class.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
 from ..models.generation import prime
 from ..models.notes import NoteSequence
@@ -16,6 +18,8 @@ from ..models.stepper import load_stepper
 
 
 class Companion:
+    """What every language-model companion shares: state, priming and the player's pitch range."""
+
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96)):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
@@ -24,18 +28,7 @@ class Companion:
         self.pitch_ok = np.zeros(128, bool)
         self.pitch_ok[low:high + 1] = True
         self.own: set[int] = set()       # pitches the companion is sounding
-        self.player: set[int] = set()    # pitches the player sounded in the last step (events input)
         self.reset()
-
-    @classmethod
-    def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs):
-        """The companion for a preset: this class for language models, `GanCompanion` for GANs."""
-        if preset.config["model"]["kind"] == "gan":
-            from .gan_companion import GanCompanion
-
-            return GanCompanion.from_preset(preset, seed=seed, **kwargs)
-        sampler = Sampler.from_preset(preset, temperature, top_p, seed)
-        return cls(preset.name, load_stepper(preset), preset.encoding(), sampler, **kwargs)
 
     @property
     def steps_per_quarter(self) -> int:
@@ -43,11 +36,19 @@ class Companion:
 
     @property
     def can_harmonize(self) -> bool:
-        return self.encoding.name == "frames"
+        return self.encoding.can_harmonize
+
+    @property
+    def temperature(self) -> float:
+        return self.sampler.temperature
+
+    @temperature.setter
+    def temperature(self, value: float) -> None:
+        self.sampler.temperature = value
 
     def reset(self, primer=()) -> None:
         self.logits = prime(self.stepper, self.encoding, primer).copy()
-        self.own, self.player = set(), set()
+        self.own = set()
 
     def listen(self, phrase: NoteSequence) -> None:
         """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
@@ -56,26 +57,27 @@ class Companion:
     def _feed(self, item) -> None:
         self.logits = self.stepper.step(item).copy()
 
-    # --- one grid step -------------------------------------------------------------------------
     def step(self, forced=(), sample: bool = True) -> set[int]:
         """Advance one grid step with the player's `forced` pitches in it; return the companion's."""
-        name = self.encoding.name
-        if name == "frames":
-            self.own = self._frames_step(sorted(set(forced), reverse=True), sample)
-        elif name == "pianoroll":
-            self.own = self._pianoroll_step(set(forced), sample)
-        else:
-            self.own = self._events_step(set(forced), sample)
+        self.own = self._step(set(forced), sample)
         return set(self.own)
 
+    def _step(self, forced: set[int], sample: bool) -> set[int]:
+        raise NotImplementedError
+
+    def voices_under(self, melody: int, count: int):
+        raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} uses {self.encoding.name}")
+
+
+class FramesCompanion(Companion):
     def _token(self, pitch: int) -> int:
         return pitch - self.encoding.range.low
 
-    def _frames_step(self, forced: list[int], sample: bool) -> set[int]:
+    def _step(self, forced: set[int], sample: bool) -> set[int]:
         """Descending frame tokens: sample between the forced pitches, never skipping one."""
         encoding, own, last = self.encoding, set(), None
         low, high = encoding.range.low, encoding.range.high
-        forced = [p for p in forced if low <= p <= high]
+        forced = sorted((p for p in forced if low <= p <= high), reverse=True)
         allowed_pitch = self.pitch_ok[low:high + 1]
         tokens = np.arange(encoding.vocab_size)
         while True:
@@ -99,49 +101,6 @@ class Companion:
                 own.add(low + token)
             last = token
 
-    def _pianoroll_step(self, forced: set[int], sample: bool) -> set[int]:
-        low = self.encoding.range.low
-        width = self.encoding.vocab_size
-        allowed = self.pitch_ok[low:low + width]
-        row = self.sampler.bernoulli(self.logits, allowed, self.max_notes) if sample else np.zeros(width, np.uint8)
-        own = {low + int(i) for i in np.flatnonzero(row)} - forced
-        for pitch in forced:
-            if low <= pitch < low + width:
-                row[pitch - low] = 1
-        self._feed(row.astype(np.float32))
-        return own
-
-    def _events_step(self, forced: set[int], sample: bool) -> set[int]:
-        """Player changes go in as NOTE_ON/NOTE_OFF; then the model's own events until STEP."""
-        for pitch in sorted(self.player - forced):
-            if pitch not in self.own:
-                self._feed(NOTE_OFF + pitch)
-        for pitch in sorted(forced - self.player - self.own):
-            self._feed(pitch)
-        self.player = set(forced)
-        own = set(self.own)
-        for _ in range(3 * self.max_notes):
-            if not sample:
-                break
-            sounding = own | forced
-            mask = np.zeros(self.encoding.vocab_size, bool)
-            mask[:128] = self.pitch_ok
-            mask[list(sounding)] = False                                  # no double note-on
-            mask[NOTE_OFF + np.fromiter(own, int, len(own))] = True       # off only what it holds
-            mask[STEP] = True
-            if len(own) >= self.max_notes:
-                mask[:128] = False
-            token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1])
-            if token == STEP:
-                break
-            self._feed(token)
-            if token < NOTE_OFF:
-                own.add(token)
-            else:
-                own.discard(token - NOTE_OFF)
-        self._feed(STEP)
-        return own
-
     # --- harmonize: voices under a melody note, on a branch of the state ----------------------
     def voices_under(self, melody: int, count: int):
         """Yield up to `count` pitches below `melody` as the model would continue this step.
@@ -149,9 +108,8 @@ class Companion:
         A generator, so the first voice can sound before the next is sampled. It runs on a copy of
         the state: the committed history only changes at the step boundary.
         """
-        if self.encoding.name != "frames":
-            raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {self.name} uses "
-                             f"{self.encoding.name}")
+        if not self.can_harmonize:
+            raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} orders its frames {self.encoding.order}")
         low, high = self.encoding.range.low, self.encoding.range.high
         if not low <= melody <= high:
             return
@@ -176,3 +134,69 @@ class Companion:
         finally:
             self.stepper.set_state(saved_state)
             self.logits = saved_logits
+
+
+class PianorollCompanion(Companion):
+    def _step(self, forced: set[int], sample: bool) -> set[int]:
+        low = self.encoding.range.low
+        width = self.encoding.vocab_size
+        allowed = self.pitch_ok[low:low + width]
+        row = self.sampler.bernoulli(self.logits, allowed, self.max_notes) if sample else np.zeros(width, np.uint8)
+        own = {low + int(i) for i in np.flatnonzero(row)} - forced
+        for pitch in forced:
+            if low <= pitch < low + width:
+                row[pitch - low] = 1
+        self._feed(row.astype(np.float32))
+        return own
+
+
+class EventsCompanion(Companion):
+    def reset(self, primer=()) -> None:
+        super().reset(primer)
+        self.player: set[int] = set()    # pitches the player sounded in the last step
+
+    def _step(self, forced: set[int], sample: bool) -> set[int]:
+        """Player changes go in as NOTE_ON/NOTE_OFF; then the model's own events until STEP."""
+        for pitch in sorted(self.player - forced):
+            if pitch not in self.own:
+                self._feed(NOTE_OFF + pitch)
+        for pitch in sorted(forced - self.player - self.own):
+            self._feed(pitch)
+        self.player = set(forced)
+        own = set(self.own)
+        for _ in range(self.encoding.tokens_per_note * self.max_notes):
+            if not sample:
+                break
+            sounding = own | forced
+            mask = np.zeros(self.encoding.vocab_size, bool)
+            mask[:128] = self.pitch_ok
+            mask[list(sounding)] = False                                  # no double note-on
+            mask[NOTE_OFF + np.fromiter(own, int, len(own))] = True       # off only what it holds
+            mask[STEP] = True
+            if len(own) >= self.max_notes:
+                mask[:128] = False
+            token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1])
+            if token == STEP:
+                break
+            self._feed(token)
+            if token < NOTE_OFF:
+                own.add(token)
+            else:
+                own.discard(token - NOTE_OFF)
+        self._feed(STEP)
+        return own
+
+
+COMPANIONS = {"frames": FramesCompanion, "pianoroll": PianorollCompanion, "events": EventsCompanion}
+
+
+def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
+    """The live companion of a preset: a GAN's phrase companion, else the language-model companion of
+    its encoding."""
+    if preset.config["model"]["kind"] == "gan":
+        from .gan_companion import GanCompanion
+
+        return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)
+    encoding = preset.encoding()
+    sampler = Sampler.from_preset(preset, temperature, top_p, seed)
+    return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler, **kwargs)

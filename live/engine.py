@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import mido
 
 from ..models.notes import NoteSequence, notes_array
+from ..models.encodings import HARMONIZE_NEEDS
 from ..models.presets import MODES
 from .tracker import NoteTracker
 
@@ -48,7 +49,7 @@ class Engine:
         self.recorder, self.log = recorder, log or (lambda line: None)
         self._send = send
         self.tracker = NoteTracker(self._out)
-        self.position, self.step_index = 0.0, 0
+        self.position = 0.0
         self.keys: dict[int, tuple[float, int]] = {}   # player keys down: pitch -> (start, velocity)
         self.struck: set[int] = set()                   # player pitches struck since the last step
         self.sustain = False
@@ -148,8 +149,8 @@ class Engine:
                     self._release_voices(melody)
                 self.pedal_held.clear()
         elif control == settings.cc_temperature:
-            self.companion.sampler.temperature = round(0.1 + value / 127 * 1.9, 3)
-            self.log(f"temperature {self.companion.sampler.temperature}")
+            self.companion.temperature = round(0.1 + value / 127 * 1.9, 3)
+            self.log(f"temperature {self.companion.temperature}")
         elif control == settings.cc_answer:
             settings.answer_bars = value * 9 // 128
             self.log(f"answer length {settings.answer_bars or 'as the phrase'} bars")
@@ -162,7 +163,7 @@ class Engine:
         if mode == self.settings.mode:
             return
         if mode == "harmonize" and not self.companion.can_harmonize:
-            self.log(f"harmonize needs a frames preset; staying in {self.settings.mode}")
+            self.log(f"{HARMONIZE_NEEDS}; staying in {self.settings.mode}")
             return
         self.release_all()
         self.phrase.clear()
@@ -173,18 +174,18 @@ class Engine:
     def set_companion(self, companion) -> None:
         """Switch preset: release everything first, so no note of the old one is left sounding."""
         if self.settings.mode == "harmonize" and not companion.can_harmonize:
-            self.log(f"preset {companion.name} cannot harmonize; keeping {self.companion.name}")
+            self.log(f"{HARMONIZE_NEEDS}; keeping {self.companion.name}, not {companion.name}")
             return
         self.release_all()
         self.phrase.clear()
-        companion.sampler.temperature = self.companion.sampler.temperature
+        companion.temperature = self.companion.temperature
         self.companion = companion
         self.log(f"preset {companion.name}")
 
     # --- time --------------------------------------------------------------------------------
     def on_step(self, step: int) -> None:
         """Grid step `step` begins: play what is due, then let the mode think."""
-        self.step_index, self.position = step, float(step)
+        self.position = float(step)
         for due in sorted(k for k in self.schedule if k <= step):
             for kind, pitch in self.schedule.pop(due):
                 self._on(pitch) if kind == "on" else self._off(pitch)

@@ -2,7 +2,8 @@
 
 It offers the same frame-by-frame interface as `Companion`, so the engine's respond and solo modes
 use it unchanged: `listen(phrase)` conditions the next phrase on the phrase's last bar, and each
-`step()` plays the next step of the generated phrase (a new one when it runs out). Harmonize needs a
+`step()` plays the next step of the generated phrase (a new one when it runs out). The temperature
+knob scales the generator's noise (lower: phrases nearer its typical ones). Harmonize needs a
 note-by-note model and is refused.
 """
 from __future__ import annotations
@@ -11,18 +12,21 @@ from collections import deque
 
 import numpy as np
 
+from ..models.encodings import HARMONIZE_NEEDS
 from ..models.phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
-from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
 
 
 class GanCompanion:
+    can_harmonize = False
+
     def __init__(self, name: str, stepper, encoding, model: dict, seed=None, max_notes: int = 4,
-                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None):
+                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None,
+                 temperature: float = 1.0):
         self.name, self.stepper, self.encoding = name, stepper, encoding
         self.phrase_bars, self.noise, self.max_notes = model["phrase_bars"], model["noise"], max_notes
         self.rng = np.random.default_rng(seed)
-        self.sampler = Sampler(seed=seed)  # keeps the engine's temperature control; phrases are thresholded
+        self.temperature = temperature  # the noise's spread
         low = encoding.range.low
         self.allowed = np.zeros(encoding.vocab_size, bool)
         self.allowed[max(pitch_range[0] - low, 0):pitch_range[1] - low + 1] = True
@@ -31,17 +35,16 @@ class GanCompanion:
         self.reset()
 
     @classmethod
-    def from_preset(cls, preset, seed=None, **kwargs) -> "GanCompanion":
+    def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs) -> "GanCompanion":
+        """`top_p` does not apply to a GAN (its phrases are thresholded, not sampled token by token)."""
         encoding = preset.encoding()
         trained = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
         return cls(preset.name, load_stepper(preset), encoding, preset.config["model"], seed,
-                   trained_keys=trained, **kwargs)
+                   trained_keys=trained, temperature=1.0 if temperature is None else temperature, **kwargs)
 
     @property
     def steps_per_quarter(self) -> int:
         return self.encoding.steps_per_quarter
-
-    can_harmonize = False
 
     def reset(self) -> None:
         self.recent = deque(maxlen=STEPS_PER_BAR)   # the last bar heard or played, as rows
@@ -68,7 +71,7 @@ class GanCompanion:
     def step(self, forced=(), sample: bool = True) -> set[int]:
         if not self.pending:
             roll = generate_bars(self.stepper, self.rng, self.condition(), self.phrase_bars, self.phrase_bars,
-                                 self.noise, self.max_notes, self.allowed)
+                                 self.noise, self.max_notes, self.allowed, spread=self.temperature)
             self.pending.extend(roll)
         row = self.pending.popleft()
         own = {self.encoding.range.low + int(i) for i in np.flatnonzero(row)} if sample else set()
@@ -76,4 +79,4 @@ class GanCompanion:
         return own
 
     def voices_under(self, melody: int, count: int):
-        raise ValueError(f"harmonize needs a frames preset (like bach-harmony); {self.name} is a phrase GAN")
+        raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} is a phrase GAN")

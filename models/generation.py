@@ -12,15 +12,10 @@ from .sampling import Sampler
 from .stepper import Stepper, load_stepper
 
 
-def begin_token(encoding):
-    """What the model sees before the first step of a piece."""
-    return encoding.step_token if hasattr(encoding, "step_token") else np.zeros(encoding.vocab_size, np.float32)
-
-
 def prime(stepper: Stepper, encoding, primer=()) -> np.ndarray:
     """Reset, feed the start token and the primer; return the logits for what comes next."""
     stepper.reset()
-    logits = stepper.step(begin_token(encoding))
+    logits = stepper.step(encoding.begin())
     for item in primer:
         logits = stepper.step(item)
     return logits
@@ -33,20 +28,18 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     `allowed` (vocab-wide bool) restricts pitches throughout; a step never holds more than `max_notes`.
     """
     out = []
-    if not hasattr(encoding, "step_token"):  # pianoroll rows
+    if encoding.rows:
         for _ in range(steps):
             row = sampler.bernoulli(logits, allowed, max_notes)
             out.append(row)
             logits = stepper.step(row)
         return out
     step_token, done, in_step, last = encoding.step_token, 0, 0, None
-    # events spend a note-on, a note-off and maybe a velocity token per note; frames one token
-    cap = max_notes if encoding.name == "frames" else 3 * max_notes
-    grammar = getattr(encoding, "allowed_after", None)
+    cap = encoding.tokens_per_note * max_notes
     only_step = np.zeros(encoding.vocab_size, bool)
     only_step[step_token] = True
     while done < steps:
-        mask = grammar(last) if grammar else np.ones(encoding.vocab_size, bool)
+        mask = encoding.allowed_after(last)
         if allowed is not None:
             mask = mask & (allowed | only_step)
         if in_step >= cap:
@@ -60,8 +53,9 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     return out
 
 
-def gan_bars(preset, stepper, primer_rows, bars: int, seed: int) -> np.ndarray:
-    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence)."""
+def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, spread: float = 1.0) -> np.ndarray:
+    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence);
+    `spread` scales the generator's noise (what the temperature means for a GAN)."""
     from .phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
 
     model, encoding = preset.config["model"], preset.encoding()
@@ -71,18 +65,21 @@ def gan_bars(preset, stepper, primer_rows, bars: int, seed: int) -> np.ndarray:
         condition[-len(last_bar):] = last_bar
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model["phrase_bars"], model["noise"],
-                         allowed=allowed)
+                         allowed=allowed, spread=spread)
 
 
-def generate_piece(preset, sampler: Sampler, bars: int, primer: NoteSequence | None = None,
-                   seed: int = 0) -> NoteSequence:
+def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
+                   temperature: float | None = None, top_p: float | None = None) -> NoteSequence:
     """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
-    the continuation on voice 1 ("musigan"), as `musigan generate` writes them."""
+    the continuation on voice 1 ("musigan"), as `musigan generate` writes them. None = the preset's
+    sampling values; a GAN takes the temperature as its noise's spread and has no top-p."""
     stepper, encoding = load_stepper(preset), preset.encoding()
     primer_items = list(encoding.encode(primer)) if primer is not None else []
     if preset.config["model"]["kind"] == "gan":
-        answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, seed))
+        rows = gan_bars(preset, stepper, primer_items, bars, seed, 1.0 if temperature is None else temperature)
+        answer = encoding.decode(rows)
     else:
+        sampler = Sampler.from_preset(preset, temperature, top_p, seed)
         steps = bars * 4 * encoding.steps_per_quarter
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
     notes = answer.notes.copy()

@@ -15,24 +15,26 @@ def generator_width(noise: int, keys: int) -> int:
     return 2 * noise + keys
 
 
-def generator_rows(rng: np.random.Generator, condition: np.ndarray, steps: int, noise: int) -> np.ndarray:
+def generator_rows(rng: np.random.Generator, condition: np.ndarray, steps: int, noise: int,
+                   spread: float = 1.0) -> np.ndarray:
     """(steps, 2*noise + keys) generator inputs: fresh noise per step, one phrase noise, and the
-    condition bar (the bar before the phrase) repeated under the phrase."""
+    condition bar (the bar before the phrase) repeated under the phrase. `spread` scales the noise
+    (the truncation trick): below 1 the phrases keep closer to the generator's typical ones."""
     keys = condition.shape[1]
     rows = np.zeros((steps, generator_width(noise, keys)), np.float32)
-    rows[:, :noise] = rng.standard_normal((steps, noise))
-    rows[:, noise:2 * noise] = rng.standard_normal(noise)
+    rows[:, :noise] = spread * rng.standard_normal((steps, noise))
+    rows[:, noise:2 * noise] = spread * rng.standard_normal(noise)
     rows[:, 2 * noise:] = np.tile(condition, (steps // len(condition) + 1, 1))[:steps]
     return rows
 
 
 def generate_phrase(stepper, rng, condition: np.ndarray, steps: int, noise: int, threshold: float = 0.5,
-                    max_notes: int = 6, allowed: np.ndarray | None = None) -> np.ndarray:
+                    max_notes: int = 6, allowed: np.ndarray | None = None, spread: float = 1.0) -> np.ndarray:
     """One phrase as a (steps, keys) 0/1 roll: the generator's probabilities, kept above `threshold`,
     at most `max_notes` keys per step (the likeliest), only `allowed` keys (default all)."""
     stepper.reset()
     roll = np.zeros((steps, stepper.vocab_size), np.uint8)
-    for t, row in enumerate(generator_rows(rng, condition, steps, noise)):
+    for t, row in enumerate(generator_rows(rng, condition, steps, noise, spread)):
         probs = 1.0 / (1.0 + np.exp(-stepper.step(row)))
         if allowed is not None:
             probs = np.where(allowed, probs, 0.0)
@@ -42,12 +44,12 @@ def generate_phrase(stepper, rng, condition: np.ndarray, steps: int, noise: int,
 
 
 def generate_bars(stepper, rng, condition: np.ndarray, bars: int, phrase_bars: int, noise: int,
-                  max_notes: int = 6, allowed: np.ndarray | None = None) -> np.ndarray:
+                  max_notes: int = 6, allowed: np.ndarray | None = None, spread: float = 1.0) -> np.ndarray:
     """`bars` bars as one roll: phrase after phrase, each conditioned on the bar before it."""
     phrases = []
     while sum(len(p) for p in phrases) < bars * STEPS_PER_BAR:
         phrase = generate_phrase(stepper, rng, condition, phrase_bars * STEPS_PER_BAR, noise,
-                                 max_notes=max_notes, allowed=allowed)
+                                 max_notes=max_notes, allowed=allowed, spread=spread)
         phrases.append(phrase)
         condition = phrase[-STEPS_PER_BAR:].astype(np.float32)
     return np.concatenate(phrases)[: bars * STEPS_PER_BAR]

@@ -20,6 +20,7 @@ import yaml
 from ..paths import SHIPPED_PRESETS as SHIPPED
 from ..paths import bundled_jsb, user_presets_dir
 from .encodings import make_encoding
+from .files import load_npz
 
 REQUIRED = object()
 MODES = ("respond", "harmonize", "solo")
@@ -119,8 +120,7 @@ class Preset:
         if not self.weights_file.exists():
             raise PresetError(f"{self.origin}: {self.name}.weights: missing weights file {self.weights_file} "
                               f"(run `musigan train {self.name}`)")
-        with np.load(self.weights_file, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
+        return load_npz(self.weights_file)
 
 
 def resolve_source(source: str, folder: Path) -> str:

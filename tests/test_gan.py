@@ -5,7 +5,7 @@ import mido
 import numpy as np
 import pytest
 
-from musigan.live.companion import Companion
+from musigan.live.companion import companion_for
 from musigan.live.engine import Engine, LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import PresetError, get_preset, load_presets
@@ -71,7 +71,7 @@ def test_gan_makes_phrases_like_the_corpus(trained_gan):
 @pytest.mark.slow
 def test_gan_answers_whole_phrases_in_respond_mode(trained_gan):
     _, config = trained_gan
-    companion = Companion.from_preset(get_preset("tinygan", [config]), seed=3)
+    companion = companion_for(get_preset("tinygan", [config]), seed=3)
     clock = SimulatedClock()
     output = MemoryOutput(clock)
     engine = Engine(companion, output.send, LiveSettings(mode="respond", answer_bars=2))
@@ -82,7 +82,7 @@ def test_gan_answers_whole_phrases_in_respond_mode(trained_gan):
     drive(engine, clock, phrase, 64)
     assert output.notes() and min(p for p, _ in output.notes()) >= 20
     assert not engine.tracker.held
-    with pytest.raises(ValueError, match="harmonize needs a frames preset"):
+    with pytest.raises(ValueError, match="harmonize needs a preset whose steps put the melody first"):
         list(companion.voices_under(72, 3))
 
 

@@ -5,7 +5,7 @@ import mido
 import pytest
 
 from musigan.live.clock import InternalClock, MidiClock
-from musigan.live.companion import Companion
+from musigan.live.companion import companion_for
 from musigan.live.engine import Engine, LiveSettings
 from musigan.live.recorder import Recorder
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
@@ -25,7 +25,7 @@ def cc(control, value):
 
 
 def setup(preset="bach-harmony", recorder=None, **settings):
-    companion = Companion.from_preset(get_preset(preset), seed=1)
+    companion = companion_for(get_preset(preset), seed=1)
     clock = SimulatedClock()
     output = MemoryOutput(clock)
     engine = Engine(companion, output.send, LiveSettings(**settings), recorder)
@@ -122,10 +122,10 @@ def test_program_change_switches_preset_without_hanging_notes():
     engine.on_program = asked.append
     drive(engine, clock, [(0.1, on(72)), (0.5, mido.Message("program_change", program=1))], 1)
     assert asked == [1] and engine.tracker.held
-    engine.set_companion(Companion.from_preset(get_preset("bach-chorales-gru"), seed=2))
+    engine.set_companion(companion_for(get_preset("bach-chorales-gru"), seed=2))
     assert not engine.tracker.held and not balance(output)
     assert engine.companion.name == "bach-chorales-gru"
-    engine.set_companion(Companion.from_preset(get_preset("folk-lstm"), seed=2))  # events: cannot harmonize
+    engine.set_companion(companion_for(get_preset("folk-lstm"), seed=2))  # events: cannot harmonize
     assert engine.companion.name == "bach-chorales-gru"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..models.files import save_npz
 from ..models.notes import NoteSequence
 
 CACHE_VERSION = 1
@@ -46,9 +47,7 @@ def save(key: str, pieces: list[NoteSequence], splits: list[str], skipped: list[
         "splits": np.array(splits, dtype=str),
         "skipped": np.array(skipped, dtype=str).reshape(-1, 2),
     }
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)  # atomic: a killed ingest never leaves a half-written cache entry
+    save_npz(path, arrays)  # atomic: a killed ingest never leaves a half-written cache entry
     return path
 
 

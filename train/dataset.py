@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..models.generation import begin_token
 from ..models.notes import NoteSequence
 from ..models.presets import SPLITS
 from .transpose import apply_transposition, in_range_shifts
@@ -30,8 +29,7 @@ class EncodedSplit:
 
     def __init__(self, pieces: list[NoteSequence], encoding, augment: bool = False):
         self.encoding = encoding
-        window = getattr(encoding, "range", None)  # events cover all 128 pitches
-        low, high = (window.low, window.high) if window else (0, 127)
+        low, high = encoding.range.low, encoding.range.high
         self.pieces = [p for p in pieces if len(p) and p.fits_range(low, high)]
         self.dropped = len(pieces) - len(self.pieces)
         self.shifts = [in_range_shifts(p, AUGMENT_SHIFTS if augment else [0], low, high) for p in self.pieces]
@@ -46,7 +44,7 @@ class EncodedSplit:
     def framed(self, index: int, shift: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(inputs, targets) for a whole piece: the start token, then each item predicts the next."""
         targets = self.encoded(index, shift)
-        start = np.asarray(begin_token(self.encoding))[None]
+        start = np.asarray(self.encoding.begin())[None]
         return np.concatenate([start.astype(targets.dtype), targets[:-1]]), targets
 
     def windows(self, length: int, rng: np.random.Generator | None = None) -> Batchable:

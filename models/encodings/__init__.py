@@ -1,13 +1,14 @@
-"""Encoders from NoteSequence to model input, each with encode, decode, vocab_size and stream."""
+"""Encoders from NoteSequence to model input; each implements `base.Encoding`."""
 from __future__ import annotations
 
+from .base import HARMONIZE_NEEDS, Encoding, PitchRange  # noqa: F401  (the interface, re-exported)
 from .events import EventsEncoding
 from .frames import FramesEncoding, PianorollEncoding
 
 ENCODINGS = {"events": EventsEncoding, "frames": FramesEncoding, "pianoroll": PianorollEncoding}
 
 
-def make_encoding(config: dict):
+def make_encoding(config: dict) -> Encoding:
     """Build an encoding from its config dict (`{"name": "frames", "order": "descending", ...}`)."""
     params = dict(config)
     name = params.pop("name", None)

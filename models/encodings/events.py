@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..notes import DEFAULT_VELOCITY, END, PITCH, START, VELOCITY, NoteSequence
+from .base import PitchRange
 from .stream import StreamDecoder, TimedMessage, as_tokens, decode_with
 
 NOTE_ON, NOTE_OFF, STEP, VELOCITY_BASE = 0, 128, 256, 257
@@ -15,6 +16,9 @@ NOTE_ON, NOTE_OFF, STEP, VELOCITY_BASE = 0, 128, 256, 257
 
 class EventsEncoding:
     name = "events"
+    rows = False
+    tokens_per_note = 3   # a note-on, its note-off and maybe a velocity token
+    can_harmonize = False
 
     def __init__(self, velocity_bins: int = 0, steps_per_quarter: int = 4):
         if not 0 <= velocity_bins <= 127:
@@ -23,6 +27,13 @@ class EventsEncoding:
         self.steps_per_quarter = steps_per_quarter
         self.vocab_size = VELOCITY_BASE + velocity_bins
         self.step_token = STEP
+        self.range = PitchRange(0, 127)
+
+    def begin(self) -> int:
+        return STEP
+
+    def allowed_after(self, token=None) -> np.ndarray:
+        return np.ones(self.vocab_size, bool)
 
     def config(self) -> dict:
         return {"name": self.name, "velocity_bins": self.velocity_bins,

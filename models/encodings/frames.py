@@ -10,30 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..notes import NoteSequence
+from .base import PitchRange
 from .stream import StreamDecoder, TimedMessage, as_tokens, decode_with
 
 ORDERS = ("ascending", "descending")
 
 
-class PitchRange:
-    """The contiguous pitch window an encoding covers (88 piano keys by default)."""
-
-    def __init__(self, low: int = 21, high: int = 108):
-        if not 0 <= low <= high <= 127:
-            raise ValueError(f"pitch range must satisfy 0 <= low <= high <= 127, got {low}..{high}")
-        self.low, self.high = low, high
-        self.width = high - low + 1
-
-    def window(self, sequence: NoteSequence) -> np.ndarray:
-        """The (steps, width) sounding matrix; raises ValueError naming a pitch out of range."""
-        if not sequence.fits_range(self.low, self.high):
-            pitches = sequence.notes[:, 0]
-            raise ValueError(f"{sequence.name or 'sequence'}: pitches {pitches.min()}..{pitches.max()} "
-                             f"leave the encoding's range {self.low}..{self.high}")
-        return sequence.sounding()[:, self.low:self.high + 1]
-
-
-class FrameStream(StreamDecoder):
+class StepFrameStream(StreamDecoder):
     """Collects one step's pitches; at the step's end emits offs for what stopped, ons for what began."""
 
     def __init__(self, low: int, channel: int = 0):
@@ -51,6 +34,8 @@ class FrameStream(StreamDecoder):
 
 class FramesEncoding:
     name = "frames"
+    rows = False
+    tokens_per_note = 1
 
     def __init__(self, low: int = 21, high: int = 108, order: str = "descending", steps_per_quarter: int = 4):
         if order not in ORDERS:
@@ -60,6 +45,13 @@ class FramesEncoding:
         self.steps_per_quarter = steps_per_quarter
         self.step_token = self.range.width
         self.vocab_size = self.range.width + 1
+
+    @property
+    def can_harmonize(self) -> bool:
+        return self.order == "descending"
+
+    def begin(self) -> int:
+        return self.step_token
 
     def allowed_after(self, token: int | None) -> np.ndarray:
         """Which tokens may follow `token` within a step: pitches keep the encoding's order."""
@@ -98,7 +90,7 @@ class FramesEncoding:
         return "STEP" if token == self.step_token else f"P{self.token_pitch(token)}"
 
 
-class FramesStream(FrameStream):
+class FramesStream(StepFrameStream):
     def __init__(self, encoding: FramesEncoding, channel: int):
         super().__init__(encoding.range.low, channel)
         self.encoding = encoding
@@ -115,6 +107,10 @@ class FramesStream(FrameStream):
 
 class PianorollEncoding:
     name = "pianoroll"
+    rows = True
+    step_token = None
+    tokens_per_note = 1
+    can_harmonize = False
 
     def __init__(self, width: int = 88, steps_per_quarter: int = 4):
         if width not in (88, 128):
@@ -122,6 +118,12 @@ class PianorollEncoding:
         self.range = PitchRange(21, 108) if width == 88 else PitchRange(0, 127)
         self.steps_per_quarter = steps_per_quarter
         self.vocab_size = width
+
+    def begin(self) -> np.ndarray:
+        return np.zeros(self.vocab_size, np.float32)
+
+    def allowed_after(self, token=None) -> np.ndarray:
+        return np.ones(self.vocab_size, bool)
 
     def config(self) -> dict:
         return {"name": self.name, "width": self.vocab_size, "steps_per_quarter": self.steps_per_quarter}
@@ -137,7 +139,7 @@ class PianorollEncoding:
         return PianorollStream(self.range.low, channel)
 
 
-class PianorollStream(FrameStream):
+class PianorollStream(StepFrameStream):
     def feed(self, row) -> list[TimedMessage]:
         self.frame = set((self.low + np.flatnonzero(np.asarray(row) > 0.5)).tolist())
         return self.end_step()

@@ -1,5 +1,5 @@
-"""`musigan train` for GAN presets: phrase GAN training with checkpoints, resume, TensorBoard,
-sample MIDI files, and the best generator chosen by how its music compares with held-out music.
+"""The phrase GAN's part of a training run (`train/run.py` keeps the loop, checkpoints and budget):
+adversarial epochs, and the best generator chosen by how its music compares with held-out music.
 
 Each epoch the generator writes phrases that are compared with held-out phrases on the statistics
 of `train/music_stats.py`; the epoch with the highest mean overlap is exported. That number, not
@@ -8,6 +8,7 @@ the adversarial losses (which do not tell quality), is what the card and the pro
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -16,8 +17,8 @@ from ..models.gan import build_discriminator, build_generator
 from ..models.midi_file import write_midi
 from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
 from ..models.stepper import Stepper
-from .fit import SEED, RunError, TrainingRun, log_scalars
 from .music_stats import compare_sets
+from .run import SEED, EpochResult, RunError
 
 keras = recurrent.keras
 FEATURE_MATCHING = 1.0
@@ -53,46 +54,41 @@ def critic_input(phrases, conditions, steps: int):
     return tf.stack([phrases, tiled], axis=-1)
 
 
-class GanRun(TrainingRun):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+class GanTrainer:
+    kind = "gan"
+    higher_is_better = True   # the score is the mean music-statistics overlap with held-out phrases
+
+    def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
         if keras.backend.backend() != "tensorflow":
             raise RunError("GAN training runs on the TensorFlow backend only (its train step uses "
                            "tf.GradientTape); unset KERAS_BACKEND. The language models train on any backend.")
-        self.generator_file, self.critic_file = self.run_dir / "generator.keras", self.run_dir / "critic.keras"
-
-    @property
-    def steps(self) -> int:
-        return self.config["model"]["phrase_bars"] * STEPS_PER_BAR
-
-    def run(self) -> dict:
-        keras.utils.set_random_seed(SEED)
-        self.prepare()
-        (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
-        keys = self.encoding.vocab_size
-        if self.resume:
-            generator = keras.saving.load_model(self.generator_file, safe_mode=True)
-            critic = keras.saving.load_model(self.critic_file, safe_mode=True)
-            self.load_state()
-        else:
-            rate = self.config["training"]["learning_rate"]
-            generator = build_generator(self.config["model"], keys)
-            critic = build_discriminator(self.steps, keys)
-            generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
-            critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
-        self.reference = self.reference_phrases()
-        self.fit_gan(generator, critic)
-        return self.export_gan(generator)
-
-    def reference_phrases(self):
-        phrases, conditions = phrase_windows(self.splits["valid"], self.steps)
+        self.config, self.encoding, self.splits = config, encoding, splits
+        self.generator_file, self.critic_file = run_dir / "generator.keras", run_dir / "critic.keras"
+        self.steps = config["model"]["phrase_bars"] * STEPS_PER_BAR
+        phrases, conditions = phrase_windows(splits["valid"], self.steps)
         pick = np.random.default_rng(0).permutation(len(phrases))[:MONITOR_PHRASES]
-        return phrases[pick], conditions[pick]
+        self.reference = phrases[pick], conditions[pick]
 
-    def make_train_step(self, generator, critic):
+    def build(self) -> None:
+        rate, keys = self.config["training"]["learning_rate"], self.encoding.vocab_size
+        self.generator = build_generator(self.config["model"], keys)
+        self.critic = build_discriminator(self.steps, keys)
+        self.generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
+        self.critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
+        self.train_step = self.make_train_step()
+
+    def load(self) -> None:
+        self.generator = keras.saving.load_model(self.generator_file, safe_mode=True)
+        self.critic = keras.saving.load_model(self.critic_file, safe_mode=True)
+        self.train_step = self.make_train_step()
+
+    def checkpoints(self) -> dict:
+        return {self.generator_file: self.generator, self.critic_file: self.critic}
+
+    def make_train_step(self):
         import tensorflow as tf
 
-        steps = self.steps
+        generator, critic, steps = self.generator, self.critic, self.steps
 
         @tf.function
         def train_step(real, conditions, rows):
@@ -115,26 +111,33 @@ class GanRun(TrainingRun):
 
         return train_step
 
-    def fit_gan(self, generator, critic) -> None:
+    def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         batch, noise = self.config["training"]["batch_size"], self.config["model"]["noise"]
-        train_step = self.make_train_step(generator, critic)
-        for bar, epoch, deadline in self.epoch_loop():
-            started = time.perf_counter()
-            rng = np.random.default_rng(SEED + epoch)
-            phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
-            order = rng.permutation(len(phrases))
-            task = bar.add_task(f"epoch {epoch + 1}/{self.epochs}", total=len(order) // batch)
-            losses = []
-            for start in range(0, len(order) - batch + 1, batch):
-                pick = order[start:start + batch]
-                rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
-                losses.append([float(x) for x in train_step(phrases[pick], conditions[pick], rows)])
-                bar.update(task, advance=1, description=f"epoch {epoch + 1}/{self.epochs} D {losses[-1][0]:.3f} "
-                                                        f"G {losses[-1][1]:.3f}")
-                if time.perf_counter() > deadline:  # the time budget holds inside an epoch too
-                    break
-            bar.remove_task(task)
-            self.end_gan_epoch(generator, critic, epoch, np.mean(losses, axis=0), time.perf_counter() - started)
+        rng = np.random.default_rng(SEED + epoch)
+        phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
+        order = rng.permutation(len(phrases))
+        task = bar.add_task(label, total=len(order) // batch)
+        losses = []
+        for start in range(0, len(order) - batch + 1, batch):
+            pick = order[start:start + batch]
+            rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
+            losses.append([float(x) for x in self.train_step(phrases[pick], conditions[pick], rows)])
+            bar.update(task, advance=1, description=f"{label} D {losses[-1][0]:.3f} G {losses[-1][1]:.3f}")
+            if time.perf_counter() > deadline:  # the time budget holds inside an epoch too
+                break
+        bar.remove_task(task)
+        critic_loss, generator_loss = np.mean(losses, axis=0)
+        weights = recurrent.export_weights(self.generator)
+        reference, reference_conditions = self.reference
+        stats = compare_sets(self.generated_sequences(weights, reference_conditions, epoch),
+                             [self.encoding.decode(p) for p in reference])
+        score, density = stats["mean_overlap"], stats["note_density"]
+        entry = {"critic_loss": float(critic_loss), "generator_loss": float(generator_loss), "valid_overlap": score,
+                 "note_density": density["generated"]}
+        summary = (f"D {critic_loss:.3f} G {generator_loss:.3f}  valid overlap {score:.3f} "
+                   f"(density {density['generated']:.1f} vs {density['reference']:.1f} notes/bar)")
+        scalars = {"overlap": score, "critic_loss": float(critic_loss), "generator_loss": float(generator_loss)}
+        return EpochResult(weights, score, entry, summary, scalars)
 
     def pitch_range(self) -> list[int]:
         """Lowest and highest pitch of the training data, transpositions included."""
@@ -152,36 +155,17 @@ class GanRun(TrainingRun):
         return [self.encoding.decode(generate_phrase(stepper, rng, c, self.steps, noise, allowed=allowed))
                 for c in conditions]
 
-    def end_gan_epoch(self, generator, critic, epoch, losses, seconds) -> None:
-        weights = recurrent.export_weights(generator)
-        phrases, conditions = self.reference
-        stats = compare_sets(self.generated_sequences(weights, conditions, epoch),
-                             [self.encoding.decode(p) for p in phrases])
-        score = stats["mean_overlap"]
-        entry = {"critic_loss": float(losses[0]), "generator_loss": float(losses[1]), "valid_overlap": score,
-                 "note_density": stats["note_density"]["generated"]}
-        improved = self.record_epoch(weights, score, True, entry, seconds,
-                                     {self.generator_file: generator, self.critic_file: critic})
-        log_scalars(self.run_dir / "logs" / "validation", epoch + 1,
-                    {"overlap": score, "critic_loss": float(losses[0]), "generator_loss": float(losses[1])})
-        every = self.config["training"]["sample_every"]
-        if every and (epoch + 1) % every == 0:
-            self.write_gan_sample(weights, epoch)
-        self.console.print(f"epoch {epoch + 1}: D {losses[0]:.3f} G {losses[1]:.3f}  valid overlap {score:.3f} "
-                           f"(density {stats['note_density']['generated']:.1f} vs {stats['note_density']['reference']:.1f}"
-                           f" notes/bar){'  (best)' if improved else ''}  {seconds:.0f}s", highlight=False)
-
-    def write_gan_sample(self, weights, epoch: int) -> None:
+    def write_sample(self, weights: dict, path: Path, seed: int) -> None:
         _, conditions = self.reference
-        phrase = self.generated_sequences(weights, conditions[:1], epoch)[0]
+        phrase = self.generated_sequences(weights, conditions[:1], seed)[0]
         phrase.tempo_bpm = self.config["live"]["bpm"]
-        write_midi(phrase, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid")
+        write_midi(phrase, path)
 
-    def export_gan(self, generator) -> dict:
-        weights = self.best_weights()
+    def export(self, weights: dict) -> tuple[dict, int, dict]:
+        """The best generator's music overlap on test phrases, its parameter count, and the pitch
+        range it was trained on (the live companion keeps to it)."""
         test_phrases, test_conditions = phrase_windows(self.splits["test"], self.steps)
         pick = np.random.default_rng(1).permutation(len(test_phrases))[:MONITOR_PHRASES]
         test = compare_sets(self.generated_sequences(weights, test_conditions[pick], 1),
                             [self.encoding.decode(p) for p in test_phrases[pick]])
-        return self.publish(weights, "gan", {"test_music": test}, int(generator.count_params()),
-                            pitch_range=self.pitch_range())
+        return {"test_music": test}, int(self.generator.count_params()), {"pitch_range": self.pitch_range()}

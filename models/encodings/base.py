@@ -1,0 +1,57 @@
+"""The Encoding interface every encoding implements, as note-seq's `EncoderDecoder` declares one:
+generation, datasets and the live companion use these members and nothing else, so a capability
+is a declared attribute, never a guess from the encoding's name."""
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from ..notes import PITCH, NoteSequence
+from .stream import StreamDecoder
+
+HARMONIZE_NEEDS = ("harmonize needs a preset whose steps put the melody first (frames in descending order, "
+                   "like bach-harmony)")
+
+
+class PitchRange:
+    """The contiguous pitch window an encoding covers (88 piano keys by default)."""
+
+    def __init__(self, low: int = 21, high: int = 108):
+        if not 0 <= low <= high <= 127:
+            raise ValueError(f"pitch range must satisfy 0 <= low <= high <= 127, got {low}..{high}")
+        self.low, self.high = low, high
+        self.width = high - low + 1
+
+    def window(self, sequence: NoteSequence) -> np.ndarray:
+        """The (steps, width) sounding matrix; raises ValueError naming a pitch out of range."""
+        if not sequence.fits_range(self.low, self.high):
+            pitches = sequence.notes[:, PITCH]
+            raise ValueError(f"{sequence.name or 'sequence'}: pitches {pitches.min()}..{pitches.max()} "
+                             f"leave the encoding's range {self.low}..{self.high}")
+        return sequence.sounding()[:, self.low:self.high + 1]
+
+
+class Encoding(Protocol):
+    name: str
+    steps_per_quarter: int
+    vocab_size: int
+    range: PitchRange        # the pitches it can spell
+    rows: bool               # one multi-hot row per step (sigmoid heads) rather than token ids
+    step_token: int | None   # the token that ends a step; None for rows
+    tokens_per_note: int     # the most tokens one note costs within a step (caps a sampled step)
+    can_harmonize: bool      # each step starts with its top note: the live harmonize mode needs that
+
+    def begin(self):
+        """What the model sees before the first step of a piece."""
+
+    def allowed_after(self, token: int | None) -> np.ndarray:
+        """Which tokens may follow `token` (bool, vocabulary-wide): the encoding's grammar."""
+
+    def encode(self, sequence: NoteSequence) -> np.ndarray: ...
+
+    def decode(self, tokens, **meta) -> NoteSequence: ...
+
+    def stream(self, channel: int = 0) -> StreamDecoder: ...
+
+    def config(self) -> dict: ...

@@ -1,0 +1,50 @@
+"""What the Keras backend and the machine offer a training run: its hardware record and TensorBoard."""
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+from ..models import recurrent
+
+keras = recurrent.keras
+
+
+def hardware() -> dict:
+    """The backend, Keras version and accelerators a card records beside its figures."""
+    backend = keras.backend.backend()
+    devices = []
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        devices = [d.name for d in tf.config.list_physical_devices("GPU")]
+    elif backend == "jax":
+        import jax
+
+        devices = [str(d) for d in jax.devices() if d.platform != "cpu"]
+    elif backend == "torch":
+        import torch
+
+        devices = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return {"backend": backend, "keras": keras.__version__, "gpus": devices, "cpu_count": os.cpu_count(),
+            "machine": f"{platform.system()} {platform.machine()}", "python": platform.python_version()}
+
+
+def tensorboard(log_dir: Path) -> list:
+    """Keras's TensorBoard callback where TensorFlow is installed (it writes through tf.summary)."""
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        return []
+    return [keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)]
+
+
+def log_scalars(log_dir: Path, step: int, values: dict) -> None:
+    """Per-epoch validation figures into TensorBoard (skipped where TensorFlow is not installed)."""
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return
+    with tf.summary.create_file_writer(str(log_dir)).as_default():
+        for name, value in values.items():
+            tf.summary.scalar(f"valid_{name}", value, step=step)

@@ -1,0 +1,94 @@
+"""The language model's part of a training run: build, one epoch of teacher-forced windows, the
+validation NLL that picks the best epoch, samples from the NumPy stepper, and the export figures."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..models import recurrent
+from ..models.generation import prime, sample_steps
+from ..models.midi_file import write_midi
+from ..models.sampling import Sampler
+from ..models.stepper import Stepper
+from .backend import tensorboard
+from .evaluate import split_nll
+from .run import SEED, EpochResult
+
+keras = recurrent.keras
+
+
+def compile_model(model, config: dict) -> None:
+    head = config["model"]["head"]
+    loss = (keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
+            if head == "softmax" else
+            keras.losses.BinaryCrossentropy(from_logits=True, reduction="mean_with_sample_weight"))
+    model.compile(optimizer=keras.optimizers.Adam(config["training"]["learning_rate"], clipnorm=1.0), loss=loss)
+
+
+class BatchProgress(keras.callbacks.Callback):
+    """Progress across batches with the running training loss, and the time budget kept inside an
+    epoch: past `deadline` (perf_counter seconds) the epoch ends after the current batch."""
+
+    def __init__(self, bar, task, label: str, unit: str, deadline: float):
+        super().__init__()
+        self.bar, self.task, self.label, self.unit, self.deadline = bar, task, label, unit, deadline
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss", float("nan"))
+        self.bar.update(self.task, advance=1, description=f"{self.label} loss {loss:.3f} {self.unit}")
+        if time.perf_counter() > self.deadline:
+            self.model.stop_training = True
+
+
+class LanguageModelTrainer:
+    kind = "language-model"
+    higher_is_better = False   # the score is the validation NLL per step
+
+    def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
+        self.config, self.encoding, self.splits, self.run_dir = config, encoding, splits, run_dir
+        self.checkpoint = run_dir / "checkpoint.keras"
+        self.callbacks = tensorboard(run_dir / "logs")
+        # what the training loss averages: a token's NLL, or one key's Bernoulli NLL in a row
+        self.loss_unit = "nats/key" if config["model"]["head"] == "sigmoid" else "nats/token"
+
+    def build(self) -> None:
+        self.model = recurrent.build_language_model(self.config["model"], self.encoding.vocab_size)
+        compile_model(self.model, self.config)
+
+    def load(self) -> None:
+        self.model = keras.saving.load_model(self.checkpoint, safe_mode=True)
+
+    def checkpoints(self) -> dict:
+        return {self.checkpoint: self.model}
+
+    def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
+        training = self.config["training"]
+        data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
+        task = bar.add_task(label, total=-(-len(data.inputs) // training["batch_size"]))
+        history = self.model.fit(data.inputs, data.targets, sample_weight=data.weights,
+                                 batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1, verbose=0,
+                                 callbacks=[BatchProgress(bar, task, label, self.loss_unit, deadline), *self.callbacks])
+        bar.remove_task(task)
+        loss, valid = history.history["loss"][-1], split_nll(self.model, self.splits["valid"])
+        entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"], "valid_nll_per_token": valid["nll_per_token"]}
+        summary = (f"loss {loss:.4f} {self.loss_unit}  valid {valid['nll_per_step']:.4f} nats/step "
+                   f"{valid['nll_per_token']:.4f} nats/token")
+        scalars = {k: valid[k] for k in ("nll_per_step", "nll_per_token", "bits_per_token")}
+        return EpochResult(recurrent.export_weights(self.model), valid["nll_per_step"], entry, summary, scalars)
+
+    def write_sample(self, weights: dict, path: Path, seed: int, bars: int = 4) -> Path:
+        """A sample MIDI from these weights, played by the same NumPy stepper the live path uses."""
+        stepper = Stepper(weights, self.config["model"], self.encoding.vocab_size)
+        sampling = self.config["sampling"]
+        sampler = Sampler(sampling["temperature"], sampling["top_p"], seed)
+        steps = bars * 4 * self.encoding.steps_per_quarter
+        tokens = sample_steps(stepper, self.encoding, sampler, steps, prime(stepper, self.encoding))
+        return write_midi(self.encoding.decode(tokens, name=path.stem, tempo_bpm=self.config["live"]["bpm"]), path)
+
+    def export(self, weights: dict) -> tuple[dict, int, dict]:
+        """The best weights' figures on valid and test, the parameter count, and no extra card data."""
+        recurrent.import_weights(self.model, weights, "best.npz")
+        metrics = {split: split_nll(self.model, self.splits[split]) for split in ("valid", "test")}
+        return metrics, int(self.model.count_params()), {}

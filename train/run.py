@@ -1,0 +1,174 @@
+"""`musigan train`: the one training loop, for language models and GANs alike.
+
+A run folder holds the trainer's checkpoints (`*.keras`: models and optimisers, written atomically),
+`state.json` (epoch, best validation score, history), `best.npz` (the best weights so far),
+TensorBoard logs under `logs/` and sample MIDI files under `samples/`. A killed run resumed with
+`--resume` loses at most the epoch it was in: each epoch's data comes from a generator seeded by the
+epoch number. Early stopping (`patience`) and the time budget (`max_minutes`, kept inside an epoch
+too) end the loop; the best epoch's weights are then published as the preset.
+
+What differs between a language model and a GAN is the trainer's (`lm_trainer.py`, `gan_trainer.py`):
+build or load its models, run one epoch and score it on `valid`, write a sample, measure the export.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..models import recurrent
+from ..models.files import atomic_write, load_npz, save_json, save_npz
+from .backend import hardware, log_scalars
+from .corpus import load_corpus
+from .dataset import EncodedSplit, prepare_splits
+from .progress import progress_display
+
+keras = recurrent.keras
+SEED = 1234
+
+
+class RunError(RuntimeError):
+    """A run folder in a state that training must not overwrite; the message says what to do."""
+
+
+@dataclass
+class EpochResult:
+    """What a trainer reports after one epoch: the weights, the validation score that picks the best
+    epoch, the history entry, TensorBoard scalars and the progress line."""
+    weights: dict
+    score: float
+    entry: dict
+    summary: str
+    scalars: dict = field(default_factory=dict)
+
+
+class Run:
+    def __init__(self, preset, run_dir: Path, console, epochs: int | None = None, resume: bool = False,
+                 progress: bool = True, output_stem: Path | None = None):
+        self.preset, self.config, self.console = preset, preset.config, console
+        self.output_stem = Path(output_stem or preset.output_stem)
+        self.run_dir, self.progress = Path(run_dir), progress
+        self.epochs = epochs or self.config["training"]["epochs"]
+        self.state_file, self.best_file = self.run_dir / "state.json", self.run_dir / "best.npz"
+        if self.state_file.exists() and not resume:
+            done = json.loads(self.state_file.read_text())["epoch"]
+            raise RunError(f"{self.run_dir} already holds a run of {preset.name} at epoch {done}: pass --resume "
+                           "to continue it, or --out DIR to start a new one")
+        if resume and not self.state_file.exists():
+            raise RunError(f"{self.run_dir}: nothing to resume (no state.json); start without --resume")
+        self.resume = resume
+        self.state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
+
+    def run(self) -> dict:
+        keras.utils.set_random_seed(SEED)
+        self.prepare()
+        (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
+        trainer = self.make_trainer()
+        if self.resume:
+            trainer.load()
+            self.state = json.loads(self.state_file.read_text())
+            self.console.print(f"resuming {self.preset.name} after epoch {self.state['epoch']}")
+        else:
+            trainer.build()
+        for bar, epoch, deadline in self.epoch_loop():
+            started = time.perf_counter()
+            result = trainer.epoch(epoch, bar, deadline, f"epoch {epoch + 1}/{self.epochs}")
+            seconds = time.perf_counter() - started
+            improved = self.record_epoch(result, seconds, trainer.higher_is_better, trainer.checkpoints())
+            log_scalars(self.run_dir / "logs" / "validation", epoch + 1, result.scalars)
+            every = self.config["training"]["sample_every"]
+            if every and (epoch + 1) % every == 0:
+                trainer.write_sample(result.weights, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid", epoch)
+            self.console.print(f"epoch {epoch + 1}: {result.summary}{'  (best)' if improved else ''}  {seconds:.0f}s",
+                               highlight=False)
+        weights = load_npz(self.best_file)
+        metrics, parameters, data = trainer.export(weights)
+        return self.publish(weights, trainer.kind, metrics, parameters, **data)
+
+    def make_trainer(self):
+        if self.config["model"]["kind"] == "gan":
+            from .gan_trainer import GanTrainer as Trainer
+        else:
+            from .lm_trainer import LanguageModelTrainer as Trainer
+        return Trainer(self.config, self.encoding, self.splits, self.run_dir)
+
+    # --- data ------------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        data = self.config["data"]
+        self.encoding = self.preset.encoding()
+        corpus = load_corpus(self.preset.source(), steps_per_quarter=data["steps_per_quarter"], progress=self.progress)
+        if corpus.skipped:
+            self.console.print(f"{len(corpus.skipped)} unreadable file(s) skipped (see `musigan data {corpus.source}`)")
+        self.splits = prepare_splits(corpus.resplit(data["split"]), self.encoding, data["transpose"], data["max_pieces"])
+        dropped = sum(s.dropped for s in self.splits.values())
+        if dropped:
+            self.console.print(f"{dropped} piece(s) left out: pitches outside the encoding's range")
+        if not self.splits["train"].pieces:
+            raise RunError(f"{self.preset.name}: the corpus has no usable train pieces (every piece is out of the "
+                           "encoding's range or in valid/test)")
+        self.fill_empty_splits()
+
+    def fill_empty_splits(self) -> None:
+        """A tiny corpus still trains: an empty valid split is a slice of train, an empty test split is valid."""
+        train = self.splits["train"]
+        if not self.splits["valid"].pieces:
+            tail = train.pieces[-max(1, len(train.pieces) // 10):]
+            self.splits["valid"] = EncodedSplit(tail, self.encoding)
+            self.console.print(f"no valid pieces: validating on the last {len(tail)} train piece(s), so valid "
+                               "figures are optimistic (set data.split in the preset to choose)")
+        if not self.splits["test"].pieces:
+            self.splits["test"] = self.splits["valid"]
+            self.console.print("no test pieces: the card's test figures are measured on the valid pieces")
+
+    # --- the loop's bookkeeping ------------------------------------------------------------------
+    def epoch_loop(self):
+        """Yield (progress bar, epoch, deadline) for each epoch still to run; stop early once validation
+        has not improved for `patience` epochs or the time budget is spent. `deadline` is the
+        perf_counter time at which the budget runs out, for the trainer to keep inside an epoch."""
+        from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+
+        training = self.config["training"]
+        budget = training["max_minutes"] * 60 or float("inf")
+        columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with progress_display(self.progress, self.console, columns) as bar:
+            for epoch in range(self.state["epoch"], self.epochs):
+                if self.state["bad_epochs"] >= training["patience"] or self.state["seconds"] >= budget:
+                    break
+                yield bar, epoch, time.perf_counter() + budget - self.state["seconds"]
+
+    def record_epoch(self, result: EpochResult, seconds: float, higher_is_better: bool, checkpoints: dict) -> bool:
+        """Keep the best weights, advance the state and write every checkpoint atomically, the state
+        file last. Returns whether this epoch is the best so far."""
+        best = self.state["best_valid"]
+        improved = best is None or (result.score > best if higher_is_better else result.score < best)
+        if improved:
+            save_npz(self.best_file, result.weights)
+        epoch = self.state["epoch"] + 1
+        self.state = {**self.state, "epoch": epoch, "seconds": self.state["seconds"] + seconds,
+                      "best_valid": result.score if improved else best,
+                      "bad_epochs": 0 if improved else self.state["bad_epochs"] + 1,
+                      "history": self.state["history"] + [{"epoch": epoch, "seconds": seconds, **result.entry}]}
+        for path, model in checkpoints.items():
+            atomic_write(path, model.save)
+        save_json(self.state_file, self.state)
+        return improved
+
+    def publish(self, weights: dict, kind: str, metrics: dict, parameters: int, **data) -> dict:
+        """Write the preset's weights and model card to `output_stem` (never the shipped folder unless
+        asked with --weights-dir), and a copy of the card into the run folder."""
+        card = {
+            "preset": self.preset.name, "description": self.config["description"], "kind": kind,
+            "config": self.config, "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
+            "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
+            "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
+            "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "data": {"source": self.config["data"]["source"], **data,
+                     **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
+        }
+        self.output_stem.parent.mkdir(parents=True, exist_ok=True)
+        save_npz(self.output_stem.with_suffix(".npz"), weights)
+        save_json(self.output_stem.with_suffix(".json"), card)
+        save_json(self.run_dir / "card.json", card)
+        return card
