@@ -11,7 +11,7 @@ import threading
 import time
 
 from ..live.engine import Engine
-from ..live.ports import DRAIN_SECONDS, VIRTUAL_INPUT, PortError, default_api, new_client, open_input, open_output
+from ..live.ports import VIRTUAL_INPUT, PortError, default_api, new_client, open_input, open_output
 from ..live.simulation import MemoryOutput, SimulatedClock, drive
 from .args import say
 
@@ -23,40 +23,37 @@ def run_demo(companion, settings, args, recorder) -> int:
         f"({sum(1 for _, m in events if m.type == 'note_on')} notes)")
     api = args.api or default_api()
     try:
-        midi_out, out_name = open_output(api, args.output)
-        midi_in, _ = open_input(api, "virtual")
+        with open_output(api, args.output) as output, open_input(api, "virtual") as source:
+            played = over_ports(companion, settings, recorder, events, total, api, output, source)
     except PortError as exc:
         say(f"no MIDI ports here ({exc}); running on in-memory ports with a simulated clock")
         clock = SimulatedClock()
-        output = MemoryOutput(clock)
-        engine = Engine(companion, output.send, settings, recorder, say)
+        engine = Engine(companion, MemoryOutput(clock).send, settings, recorder, say)
         try:
             drive(engine, clock, events, total)
         finally:
             engine.close()
         played = engine.tracker.sent_on
-    else:
-        played = over_ports(companion, settings, args, recorder, events, total, api, midi_in, midi_out, out_name)
     say(f"demo done: heard {sum(1 for _, m in events if m.type == 'note_on')} notes, played {played}")
     if recorder:
         say(f"recorded {recorder.save()} (player and musigan on separate tracks)")
     return 0
 
 
-def over_ports(companion, settings, args, recorder, events, total, api, midi_in, midi_out, out_name) -> int:
+def over_ports(companion, settings, recorder, events, total, api, output, source) -> int:
     """Real time: a second MIDI client plays the phrase into musigan's virtual input."""
     import rtmidi
 
     from ..live.clock import InternalClock
     from ..live.runner import Runner
 
-    engine = Engine(companion, lambda m: midi_out.send_message(m.bytes()), settings, recorder, say)
+    engine = Engine(companion, output.send, settings, recorder, say)
     clock = InternalClock(settings.bpm, companion.steps_per_quarter, time.perf_counter())
-    runner = Runner(engine, clock, midi_in)
+    runner = Runner(engine, clock, source)
     player = new_client(rtmidi.MidiOut, api, "musigan demo player")
     ports = player.get_ports()
-    player.open_port(next(i for i, p in enumerate(ports) if VIRTUAL_INPUT in p))
-    say(f"playing on {out_name}: connect it to a synth or DAW to hear the answers")
+    player.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{VIRTUAL_INPUT}") or p == VIRTUAL_INPUT))
+    say(f"playing on {output.description}: connect it to a synth or DAW to hear the answers")
 
     def feed():
         for position, message in events:
@@ -70,9 +67,7 @@ def over_ports(companion, settings, args, recorder, events, total, api, midi_in,
         runner.run(duration=total * clock.step_seconds + 0.2)
     finally:
         engine.close()
-        time.sleep(DRAIN_SECONDS)
-        for port in (player, midi_in, midi_out):
-            port.close_port()
+        player.close_port()
     return engine.tracker.sent_on
 
 

@@ -133,44 +133,75 @@ def run(args) -> int:
 
 
 def play(companion, settings, args, recorder, started: float) -> int:
-    from ..live.clock import InternalClock, MidiClock
+    import contextlib
+
     from ..live.engine import Engine
-    from ..live.ports import DRAIN_SECONDS, PortError, default_api, open_input, open_output
+    from ..live.ports import PortError, default_api, open_input, open_output
+
+    api = args.api or default_api()
+    with contextlib.ExitStack() as ports:  # closes the input, then drains and closes the output
+        try:
+            output = ports.enter_context(open_output(api, args.output))
+            source = ports.enter_context(open_input(api, args.input))
+        except PortError as exc:
+            return fail("play", exc)
+        engine = Engine(companion, output.send, settings, recorder, say)
+        runner = make_runner(engine, source, args)
+        print(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
+              f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock})",
+              flush=True)
+        failure = watch_threads(runner)
+        try:
+            with status_view(engine, runner, args):
+                runner.run(args.duration)
+        except KeyboardInterrupt:
+            pass
+        except Exception as exc:  # noqa: BLE001 - a bug must still end in silence and one line, not a hung note
+            failure.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            released = engine.close()
+    print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
+          f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}", flush=True)
+    if recorder:
+        print(f"recorded {recorder.save()}", flush=True)
+    if failure:
+        print(f"musigan play: stopped by an internal error ({failure[0]}); every note was released", file=sys.stderr)
+        return 1
+    return 0
+
+
+def make_runner(engine, source, args):
+    """The real-time loop on the chosen clock, program changes loading presets, and every signal
+    that ends a session (a closed terminal or a dropped ssh too) stopping it cleanly."""
+    from ..live.clock import InternalClock, MidiClock
     from ..live.runner import Runner
     from ..models.presets import get_preset, load_presets
 
-    api = args.api or default_api()
-    try:
-        midi_out, out_name = open_output(api, args.output)
-        midi_in, in_name = open_input(api, args.input)
-    except PortError as exc:
-        return fail("play", exc)
-    engine = Engine(companion, lambda message: midi_out.send_message(message.bytes()), settings, recorder, say)
     spq = engine.companion.steps_per_quarter
     clock = MidiClock(spq) if args.clock == "midi" else InternalClock(engine.settings.bpm, spq, time.perf_counter())
-    presets = sorted(name for name, p in load_presets(args.config).items() if p.trained)
-    programs = args.programs.split(",") if args.programs else presets
-    runner = Runner(engine, clock, midi_in,
+    programs = args.programs.split(",") if args.programs else sorted(
+        name for name, p in load_presets(args.config).items() if p.trained)
+    runner = Runner(engine, clock, source,
                     load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
-    for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):  # a closed terminal or ssh ends it cleanly too
+    for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(ending, lambda *_: runner.stop())
-    print(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {engine.settings.mode} mode, "
-          f"listening on {in_name}, playing on {out_name} ({api}, clock {args.clock})", flush=True)
-    try:
-        with status_view(engine, runner, args):
-            runner.run(args.duration)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        released = engine.close()
-        time.sleep(DRAIN_SECONDS)
-        midi_in.close_port()
-        midi_out.close_port()
-        print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played; "
-              f"{runner.latency.summary()}", flush=True)
-        if recorder:
-            print(f"recorded {recorder.save()}", flush=True)
-    return 0
+    return runner
+
+
+def watch_threads(runner) -> list[str]:
+    """An exception on any other thread stops the session like one on the engine's: the list it
+    returns collects the first reason, and the runner stops (then everything is released)."""
+    import threading
+
+    failures: list[str] = []
+
+    def on_thread_error(hook):
+        failures.append(f"{hook.exc_type.__name__} on thread {hook.thread.name if hook.thread else '?'}: "
+                        f"{hook.exc_value}")
+        runner.stop()
+
+    threading.excepthook = on_thread_error
+    return failures
 
 
 def status_view(engine, runner, args):

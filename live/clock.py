@@ -32,6 +32,9 @@ class InternalClock:
     def running(self) -> bool:
         return True
 
+    def stalled(self, now: float) -> bool:
+        return False
+
 
 class MidiClock:
     """Follows start/stop/continue, song position and 24-per-quarter clock ticks from the DAW.
@@ -58,10 +61,9 @@ class MidiClock:
         if kind == "start":
             self.ticks, self.running, self.last_tick_time = 0, True, None
             return 0
-        if kind == "continue":
-            self.running = True
-        elif kind == "stop":
-            self.running = False
+        if kind in ("continue", "stop"):
+            self.running = kind == "continue"
+            self.last_tick_time = None  # the pause is no tick interval: the tempo is measured afresh
         elif kind == "songpos":
             self.ticks = message.pos * 6  # song position counts 16th notes, 6 ticks each
         elif kind == "clock" and self.running:
@@ -74,6 +76,15 @@ class MidiClock:
             if self.ticks % self.ticks_per_step == 0:
                 return self.ticks // self.ticks_per_step
         return None
+
+    def stalled(self, now: float) -> bool:
+        """Running, but no tick for more than two beats at the last tempo: the DAW has gone away."""
+        return self.running and self.last_tick_time is not None and now - self.last_tick_time > 2 * PPQN * self.tick_seconds
+
+    @property
+    def ticks_position(self) -> float:
+        """The transport's position in grid steps, as the ticks counted so far put it."""
+        return self.ticks / self.ticks_per_step
 
     def position(self, t: float) -> float:
         since = 0.0 if self.last_tick_time is None or not self.running else (t - self.last_tick_time)

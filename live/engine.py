@@ -60,6 +60,7 @@ class Engine:
         self.pedal_held: set[int] = set()               # melodies released under the sustain pedal
         self.solo_notes: set[int] = set()
         self.notes_in = 0
+        self.silenced = False                           # after a panic: no answer or solo until the player plays
         self.on_program = None                          # set by the runner: program change -> preset
 
     # --- output ------------------------------------------------------------------------------
@@ -74,17 +75,42 @@ class Engine:
     def _off(self, pitch: int) -> None:
         self.tracker.note_off(self.settings.channel_out, pitch)
 
-    def release_all(self) -> None:
-        """Stop answering: drop what is scheduled and release every note the companion holds."""
+    def release_all(self) -> int:
+        """Stop answering: drop what is scheduled and release every note the companion holds; returns
+        how many notes were released."""
         self.schedule.clear()
+        return self.release_sounding()
+
+    def release_sounding(self) -> int:
+        """Release every note the companion holds, keeping what is scheduled (a paused clock)."""
         self.harmony.clear()
         self.pedal_held.clear()
         self.solo_notes.clear()
-        self.tracker.release_all()
+        return self.tracker.release_all()
 
     def panic(self) -> int:
-        self.release_all()
-        return self.tracker.panic()
+        """Silence: release everything, All Notes Off, and neither answer nor solo until the player
+        plays again (or the mode control moves); returns how many notes were released."""
+        released = self.release_all()
+        self.tracker.panic()
+        self.phrase.clear()
+        self.silenced = True
+        return released
+
+    # --- the clock's faults --------------------------------------------------------------------
+    def pause(self) -> None:
+        """The DAW's clock stopped (or its ticks ceased): nothing may sound on; answers wait."""
+        released = self.release_sounding()
+        self.log(f"clock stopped: released {released} note(s); answers wait for the clock")
+
+    def jump(self, steps: float) -> None:
+        """The DAW's transport jumped by `steps` (Start, song position): move what is scheduled and
+        what was heard with it, so an answer goes on from where it was rather than hanging."""
+        shift = round(steps)
+        self.schedule = {step + shift: changes for step, changes in self.schedule.items()}
+        self.phrase = [(p, start + steps, end + steps, v) for p, start, end, v in self.phrase]
+        self.keys = {pitch: (start + steps, v) for pitch, (start, v) in self.keys.items()}
+        self.last_release += steps
 
     @property
     def answering(self) -> bool:
@@ -109,6 +135,7 @@ class Engine:
 
     def _key_down(self, pitch: int, velocity: int, position: float, answer: bool = True) -> None:
         self.notes_in += 1
+        self.silenced = False
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
         if self.settings.mode == "respond" and self.answering:
@@ -155,6 +182,7 @@ class Engine:
             settings.answer_bars = value * 9 // 128
             self.log(f"answer length {settings.answer_bars or 'as the phrase'} bars")
         elif control == settings.cc_mode:
+            self.silenced = False
             self.set_mode(MODES[min(2, value * 3 // 128)])
         elif control == settings.cc_panic and value >= 64:
             self.log(f"panic: released {self.panic()} note(s)")
@@ -190,11 +218,13 @@ class Engine:
             for kind, pitch in self.schedule.pop(due):
                 self._on(pitch) if kind == "on" else self._off(pitch)
         mode = self.settings.mode
-        if mode == "respond":
-            self._respond(step)
-        elif mode == "harmonize":
+        if mode == "harmonize":
             sounding = set(self.keys) | {p for _, p in self.tracker.held}
             self.companion.step(sounding, sample=False)
+        elif self.silenced:
+            self.companion.step(set(self.keys) | self.struck, sample=False)  # it keeps listening, silently
+        elif mode == "respond":
+            self._respond(step)
         else:
             self._solo()
         self.struck.clear()

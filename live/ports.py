@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 
 import rtmidi
 
@@ -61,6 +63,7 @@ class PortError(OSError):
 
 
 VIRTUAL_OUTPUT, VIRTUAL_INPUT = "musigan", "musigan in"
+JACK_INPUT_PORT = "musigan listen"  # the port an input client opens to connect to a named JACK source
 NOT_HARDWARE = ("midi through", "musigan", "rtmidi")
 
 
@@ -83,8 +86,77 @@ def _find(ports: list[str], wanted: str, direction: str, api: str) -> int:
     return matches[0]
 
 
-def open_output(api: str, name: str | None = None, client: str = "musigan"):
-    """(port, description). Default: a virtual output named `musigan`, which a DAW lists as an input."""
+class Port:
+    """An open rtmidi port, in the spirit of mido's BasePort: a context manager whose `close()` runs
+    once and knows the order things must go in (drain what was sent, stop helpers, close)."""
+
+    def __init__(self, rt, description: str):
+        self.rt, self.description, self.closed = rt, description, False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.rt.close_port()
+
+
+class OutputPort(Port):
+    def send(self, message) -> None:
+        self.rt.send_message(message.bytes())
+
+    def close(self) -> None:
+        if not self.closed:
+            time.sleep(DRAIN_SECONDS)  # the last note-offs go out on the MIDI system's next cycle
+        super().close()
+
+
+class InputPort(Port):
+    def __init__(self, rt, description: str, guard: "SysexGuard | None" = None):
+        super().__init__(rt, description)
+        self.guard = guard
+
+    def set_callback(self, callback) -> None:
+        self.rt.set_callback(callback)
+
+    def close(self) -> None:
+        if self.guard:
+            self.guard.close()
+        super().close()
+
+
+class SysexGuard:
+    """JACK only. rtmidi's JACK input treats every later event as part of a system-exclusive message
+    that never got its F7 (a device sent `F0 43 10` and stopped): the companion would go deaf until
+    some event happened to end in F7. A lone F7 from musigan's own client into its own input every
+    PERIOD ends such a message, so a broken sysex costs at most PERIOD of hearing; the parser
+    (`midi_bytes.py`) drops the F7s."""
+
+    PERIOD = 0.1
+
+    def __init__(self, input_port: str):
+        self.out = new_client(rtmidi.MidiOut, "jack", "musigan guard")
+        ports = self.out.get_ports()
+        self.out.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{input_port}")))
+        self.stopped = threading.Event()
+        threading.Thread(target=self._run, name="musigan sysex guard", daemon=True).start()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.PERIOD):
+            self.out.send_message([0xF7])
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.out.close_port()
+
+
+def open_output(api: str, name: str | None = None, client: str = "musigan") -> OutputPort:
+    """Default: a virtual output named `musigan`, which a DAW lists as an input."""
     port = _open_client(rtmidi.MidiOut, api, client)
     if name is None:
         if api == "windows":
@@ -92,14 +164,14 @@ def open_output(api: str, name: str | None = None, client: str = "musigan"):
             raise PortError("Windows has no virtual MIDI ports: install loopMIDI, create a port, and pass its "
                             f"name with --output (output ports here: {listed})")
         port.open_virtual_port(VIRTUAL_OUTPUT)
-        return port, f"virtual output '{VIRTUAL_OUTPUT}'"
+        return OutputPort(port, f"virtual output '{VIRTUAL_OUTPUT}'")
     index = _find(port.get_ports(), name, "output", api)
     port.open_port(index)
-    return port, f"output '{port.get_ports()[index]}'"
+    return OutputPort(port, f"output '{port.get_ports()[index]}'")
 
 
-def open_input(api: str, name: str | None = None, client: str = "musigan in"):
-    """(port, description). Default: the first hardware input, else a virtual input `musigan in`.
+def open_input(api: str, name: str | None = None, client: str = "musigan in") -> InputPort:
+    """Default: the first hardware input, else a virtual input `musigan in`.
 
     Timing messages are let through: they carry the DAW's MIDI clock.
     """
@@ -110,14 +182,16 @@ def open_input(api: str, name: str | None = None, client: str = "musigan in"):
         hardware = [i for i, p in enumerate(ports) if not any(word in p.lower() for word in NOT_HARDWARE)]
         if hardware and api != "jack":
             port.open_port(hardware[0])
-            return port, f"input '{ports[hardware[0]]}'"
+            return InputPort(port, f"input '{ports[hardware[0]]}'")
         name = "virtual"
     if name == "virtual":
         if api == "windows":
             raise PortError("Windows has no virtual MIDI ports: pass your keyboard's name with --input "
                             f"(input ports here: {'; '.join(ports) or 'none'})")
         port.open_virtual_port(VIRTUAL_INPUT)
-        return port, f"virtual input '{VIRTUAL_INPUT}'"
-    index = _find(ports, name, "input", api)
-    port.open_port(index)
-    return port, f"input '{ports[index]}'"
+        port_name, description = VIRTUAL_INPUT, f"virtual input '{VIRTUAL_INPUT}'"
+    else:
+        index = _find(ports, name, "input", api)
+        port_name, description = JACK_INPUT_PORT, f"input '{ports[index]}'"
+        port.open_port(index, JACK_INPUT_PORT)
+    return InputPort(port, description, SysexGuard(port_name) if api == "jack" else None)

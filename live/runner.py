@@ -12,10 +12,10 @@ import sys
 import threading
 import time
 
-import mido
 import numpy as np
 
 from .clock import MidiClock
+from .midi_bytes import MidiParser
 
 CLOCK_TYPES = {"clock", "start", "stop", "continue", "songpos"}
 # rtmidi's callback needs the GIL on the MIDI system's thread (JACK's process thread). Python hands
@@ -47,6 +47,8 @@ class Runner:
         self.stop_event = threading.Event()
         self.latency = Latency()
         self.next_step = 0
+        self.parser = MidiParser()
+        self.paused = False          # the MIDI clock stopped or stalled; the companion is released
         self._swap = None
         self._loading = False
         engine.on_program = self.request_program
@@ -81,6 +83,8 @@ class Runner:
             now = time.perf_counter()
             if duration is not None and now - started >= duration:
                 break
+            if self.clock.stalled(now) and not self.paused:
+                self.pause()
             if self.clock.running and self.clock.next_step_time(self.next_step) <= now:
                 self.engine.on_step(self.next_step)
                 self.next_step += 1
@@ -100,26 +104,37 @@ class Runner:
     def handle_batch(self, batch) -> None:
         """Handle queued messages in order. Under a flood, a note whose note-off is already queued
         behind it is over before we could answer it: it is heard (and recorded) but not answered."""
-        messages = []
-        for t, data in batch:
-            try:
-                messages.append((t, mido.Message.from_bytes(data)))
-            except (ValueError, TypeError):
-                continue  # a fragment or a message mido does not know: nothing to play
+        messages = [(t, message) for t, data in batch for message in self.parser.feed(data)]
         for index, (t, message) in enumerate(messages):
             stale = message.type == "note_on" and message.velocity > 0 and any(
                 later.type in ("note_off", "note_on") and later.note == message.note and
                 (later.type == "note_off" or later.velocity == 0) for _, later in messages[index + 1:])
             self.handle(t, message, answer=not stale)
 
+    def pause(self) -> None:
+        self.paused = True
+        self.engine.pause()
+
     def handle(self, t: float, message, answer: bool = True) -> None:
         if message.type in CLOCK_TYPES:
             if isinstance(self.clock, MidiClock):
-                step = self.clock.feed(message, t)
-                if step is not None:
-                    self.next_step = step
-                    self.engine.on_step(step)
+                self.follow_clock(t, message)
             return
         self.engine.on_message(message, self.clock.position(t), answer)
         if answer and message.type == "note_on" and message.velocity > 0:
             self.latency.add(time.perf_counter() - t)
+
+    def follow_clock(self, t: float, message) -> None:
+        """The DAW's transport: a stop releases the companion; Start and song position move what is
+        scheduled with the jump; each tick that begins a grid step runs it."""
+        before = self.clock.ticks_position
+        step = self.clock.feed(message, t)
+        if message.type == "stop":
+            self.pause()
+        elif message.type in ("start", "songpos") and self.clock.ticks_position != before:
+            self.engine.jump(self.clock.ticks_position - before)
+        if message.type in ("start", "continue", "clock") and self.clock.running:
+            self.paused = False
+        if step is not None:
+            self.next_step = step
+            self.engine.on_step(step)

@@ -1,6 +1,4 @@
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -11,12 +9,6 @@ def isolated_cache(tmp_path_factory):
     trains into its own MUSIGAN_HOME, so no test writes to (or reads) the user's presets folder."""
     os.environ["MUSIGAN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
     os.environ["MUSIGAN_HOME"] = str(tmp_path_factory.mktemp("home"))
-
-
-def run_musigan(*args, timeout=300, **kwargs):
-    """Run the installed command as a user would, in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-m", "musigan.cli", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, **kwargs)
 
 
 @pytest.fixture(scope="session")

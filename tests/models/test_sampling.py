@@ -9,8 +9,12 @@ from musigan.models.stepper import Stepper
 
 def test_seeded_sampling_repeats_and_follows_the_distribution():
     logits = np.log(np.array([0.5, 0.3, 0.2]))
-    draws = [Sampler(seed=7).categorical(logits) for _ in range(3)]
-    assert len(set(draws)) == 1
+    def long_draw(seed):
+        sampler = Sampler(seed=seed)
+        return [sampler.categorical(logits) for _ in range(200)]
+
+    assert long_draw(7) == long_draw(7)      # the same seed gives the same 200 draws
+    assert long_draw(7) != long_draw(8)      # (a chance match of 200 draws is below 1e-40)
     sampler = Sampler(seed=1)
     counts = np.bincount([sampler.categorical(logits) for _ in range(6000)], minlength=3) / 6000
     np.testing.assert_allclose(counts, [0.5, 0.3, 0.2], atol=0.03)

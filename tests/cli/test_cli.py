@@ -1,7 +1,7 @@
 import subprocess
 import sys
 
-from .conftest import run_musigan
+from support import run_musigan
 
 NO_TF = """
 import sys

@@ -7,7 +7,7 @@ from musigan.train.corpus import SourceError, load_corpus
 from musigan.train.stats import corpus_stats
 from musigan.train.transpose import apply_transposition, estimate_key, normalize_key
 
-from .conftest import run_musigan
+from support import run_musigan
 
 JSB_QUARTER = "jsb-chorales-quarter"  # shipped in data/jsb
 MUSICXML = """<?xml version="1.0" encoding="UTF-8"?>

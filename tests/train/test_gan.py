@@ -12,7 +12,7 @@ from musigan.models.presets import PresetError, get_preset, load_presets
 from musigan.train.corpus import load_corpus
 from musigan.train.music_stats import piece_features
 
-from .conftest import run_musigan
+from support import run_musigan
 
 JSB_16TH = "jsb-chorales-16th"  # shipped in data/jsb
 

@@ -13,7 +13,7 @@ from musigan.paths import BUNDLED_DATA, PACKAGE_ROOT, bundled_jsb
 from musigan.train.corpus import SourceError, assign_splits, load_corpus
 from musigan.train.progress import PlainProgress
 
-from .conftest import run_musigan
+from support import run_musigan
 
 SHIPPED_FILES = sorted([*(PACKAGE_ROOT / "presets").iterdir(), *(BUNDLED_DATA / "jsb").iterdir()])
 

@@ -7,7 +7,7 @@ from musigan.models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
 from musigan.paths import bundled_jsb
 from musigan.train.readers import read_file, read_jsb
 
-from .helpers import note_sequences
+from support import note_sequences
 
 JSB = bundled_jsb("jsb-16th-satb")
 

@@ -11,7 +11,7 @@ import pytest
 
 from musigan.models.presets import get_preset
 
-from .conftest import run_musigan
+from support import run_musigan
 
 JSB_QUARTER = "jsb-chorales-quarter"  # shipped in data/jsb
 

@@ -2,7 +2,7 @@ import pytest
 
 from musigan.models.presets import PresetError, get_preset, load_presets
 
-from .conftest import run_musigan
+from support import run_musigan
 
 SHIPPED = {"bach-chorales-gru", "bach-harmony", "folk-lstm", "jsb-gru-sigmoid", "jsb-lstm-sigmoid"}
 

@@ -1,4 +1,7 @@
-"""Strategies and builders shared by the test suites."""
+"""Strategies and helpers the test suites share (pytest puts tests/ on the path: `from support import ...`)."""
+import subprocess
+import sys
+
 from hypothesis import strategies as st
 
 from musigan.models.notes import NoteSequence, notes_array
@@ -9,3 +12,9 @@ def note_sequences(draw, max_notes=40, low=21, high=108, max_step=64, voices=4):
     rows = draw(st.lists(st.tuples(st.integers(low, high), st.integers(0, max_step), st.integers(1, 16),
                                    st.integers(1, 127), st.integers(0, voices - 1)), max_size=max_notes))
     return NoteSequence(notes_array((p, s, s + d, v, voice) for p, s, d, v, voice in rows), steps_per_quarter=4)
+
+
+def run_musigan(*args, timeout=300, **kwargs):
+    """Run the installed command as a user would, in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-m", "musigan.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, **kwargs)

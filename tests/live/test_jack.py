@@ -95,6 +95,31 @@ def test_harmonize_over_real_ports_and_sigterm_leaves_nothing_held(jack_server, 
     assert (tmp_path / "session.mid").exists()
 
 
+def test_malformed_bytes_never_deafen_it_and_sighup_leaves_nothing_held(jack_server, tmp_path):
+    process, lines = start_play(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony")
+    client = Client()
+    try:
+        client.connect()
+        for junk in ([0xE0, 5], [0xF1], [0xF2, 3], [0xF0, 0x43, 0x10]):  # the last one never ends
+            client.send(*junk)
+            time.sleep(0.25)
+            client.send(0x90, 72, 100)
+            assert client.wait_for(lambda r: held(r), timeout=5), (junk, "".join(lines))
+            client.send(0x80, 72, 0)
+            assert client.wait_for(lambda r: not held(r), timeout=5)
+        client.send(0x90, 74, 100)
+        assert client.wait_for(lambda r: held(r))
+        process.send_signal(signal.SIGHUP)  # the terminal closed
+        assert process.wait(timeout=20) == 0, "".join(lines)
+        assert client.wait_for(lambda r: not held(r) and any(d[0] & 0xF0 == 0xB0 and d[1] == 123 for _, d in r))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+    # the three truncated messages reach the parser; the unterminated sysex never does (rtmidi holds it)
+    assert any("3 malformed message(s) dropped" in line for line in lines), "".join(lines)
+
+
 def test_respond_answers_a_phrase_played_into_the_port(jack_server, tmp_path):
     process, lines = start_play(tmp_path, "--mode", "respond", "--bpm", "240", "--answer-bars", "1")
     client = Client()
