@@ -43,7 +43,7 @@ def run(args) -> int:
     from rich.table import Table
 
     from ..train.corpus import SPLITS, SourceError, load_corpus
-    from ..train.stats import corpus_stats
+    from ..train.corpus_stats import corpus_stats
     from ..train.transpose import apply_transposition
 
     console = Console()

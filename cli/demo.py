@@ -23,7 +23,7 @@ def run_demo(companion, settings, args, recorder) -> int:
         f"({sum(1 for _, m in events if m.type == 'note_on')} notes)")
     api = args.api or default_api()
     try:
-        with open_output(api, args.output) as output, open_input(api, "virtual") as source:
+        with open_input(api, "virtual") as source, open_output(api, args.output) as output:
             played = over_ports(companion, settings, recorder, events, total, api, output, source)
     except PortError as exc:
         say(f"no MIDI ports here ({exc}); running on in-memory ports with a simulated clock")

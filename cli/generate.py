@@ -26,6 +26,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..models.generation import generate_piece
+    from ..models.notes import VOICE
     from ..models.midi_file import UnreadableFile, read_midi, write_midi
     from ..models.presets import PresetError, get_preset
 
@@ -38,6 +39,6 @@ def run(args) -> int:
     except (PresetError, ValueError) as exc:  # a bad preset, weights that do not fit, a primer out of range
         return fail("generate", exc)
     path = write_midi(piece, args.out)
-    played = int(np.count_nonzero(piece.notes[:, 4] == piece.voice_names.index("musigan")))
+    played = int(np.count_nonzero(piece.notes[:, VOICE] == piece.voice_names.index("musigan")))
     print(f"wrote {path}: {played} notes over {args.bars} bars from {preset.name} (seed {args.seed})")
     return 0

@@ -139,10 +139,11 @@ def play(companion, settings, args, recorder, started: float) -> int:
     from ..live.ports import PortError, default_api, open_input, open_output
 
     api = args.api or default_api()
-    with contextlib.ExitStack() as ports:  # closes the input, then drains and closes the output
+    with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and its
+        # JACK sysex guard) leave the graph: a graph change in the drain can drop the last note-offs
         try:
-            output = ports.enter_context(open_output(api, args.output))
             source = ports.enter_context(open_input(api, args.input))
+            output = ports.enter_context(open_output(api, args.output))
         except PortError as exc:
             return fail("play", exc)
         engine = Engine(companion, output.send, settings, recorder, say)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import mido
 
-from ..models.notes import NoteSequence, notes_array
+from ..models.notes import PITCH, NoteSequence, notes_array
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.presets import MODES
 from .tracker import NoteTracker
@@ -258,7 +258,7 @@ class Engine:
             answer += sorted(frame - previous)
             previous = frame
         self._schedule_changes(begin + length, previous, set())
-        self.log(f"heard {len(phrase)} notes {phrase.notes[:, 0].tolist()}; answering {len(answer)} notes "
+        self.log(f"heard {len(phrase)} notes {phrase.notes[:, PITCH].tolist()}; answering {len(answer)} notes "
                  f"{answer} from step {begin}")
 
     def _schedule_changes(self, step: int, before: set[int], after: set[int]) -> None:

@@ -13,7 +13,7 @@ from collections import deque
 import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
+from ..models.phrase_gan import STEPS_PER_BAR, condition_bar, generate_bars, keys_in_range
 from ..models.stepper import load_stepper
 
 
@@ -58,8 +58,7 @@ class GanCompanion:
         return row
 
     def condition(self) -> np.ndarray:
-        rows = list(self.recent)
-        return np.asarray([np.zeros(self.encoding.vocab_size, np.float32)] * (STEPS_PER_BAR - len(rows)) + rows)
+        return condition_bar(list(self.recent), self.encoding.vocab_size)
 
     def listen(self, phrase) -> None:
         """Condition the next answer on the last bar of the player's phrase."""

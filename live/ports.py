@@ -14,14 +14,18 @@ API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
 
 
 # JACK hands sent messages over on its next process cycle: closing the port sooner would drop the
-# final note-offs. 50 ms is many cycles at any usual period size.
-DRAIN_SECONDS = 0.05
+# final note-offs. 250 ms is many cycles at any usual period size, even on a loaded machine.
+DRAIN_SECONDS = 0.25
+
+
+INPUT_QUEUE = 8192  # messages rtmidi keeps for the poll: seconds of a 2,000 events/s flood
 
 
 def new_client(kind, api: str, client: str):
     """An rtmidi MidiIn/MidiOut on one API, without the C libraries' own lines."""
+    options = {"queue_size_limit": INPUT_QUEUE} if kind is rtmidi.MidiIn else {}
     with c_stderr_quiet():  # ALSA and libjack print their own lines when they cannot connect
-        return kind(API_NAMES[api], name=client)
+        return kind(API_NAMES[api], name=client, **options)
 
 
 def default_api() -> str:
@@ -121,8 +125,16 @@ class InputPort(Port):
         super().__init__(rt, description)
         self.guard = guard
 
-    def set_callback(self, callback) -> None:
-        self.rt.set_callback(callback)
+    def poll(self) -> list[tuple[float, list[int]]]:
+        """Every message rtmidi has queued, oldest first, each with its arrival time on perf_counter
+        (rtmidi's own deltas between messages, counted back from now)."""
+        now, items = time.perf_counter(), []
+        while (item := self.rt.get_message()) is not None:
+            items.append(item)
+        times = [now]  # each delta is the time since the message before it: count back from now
+        for _, delta in reversed(items[1:]):
+            times.append(times[-1] - delta)
+        return [(t, data) for t, (data, _) in zip(reversed(times), items)]
 
     def close(self) -> None:
         if self.guard:

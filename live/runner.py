@@ -1,14 +1,13 @@
-"""The real-time loop: rtmidi's callback only timestamps and queues; this thread runs the engine.
+"""The real-time loop: this thread polls the input, runs the engine and keeps the grid.
 
-python-rtmidi calls the callback on the MIDI system's own thread (under JACK, its process thread),
-so nothing slow may happen there. The loop waits on the queue until the next grid step is due,
-hands each message to the engine with its grid position, and loads a new preset off this thread
-when a program change asks for one.
+No Python runs on the MIDI system's thread: python-rtmidi's callback would take the GIL on JACK's
+process thread, and a callback kept waiting stalls JACK's whole cycle (messages of every client are
+lost then). rtmidi queues what arrives in C++ without the GIL; this loop drains that queue every
+POLL_SECONDS, hands each message to the engine with its grid position, runs each grid step when it
+is due, and loads a new preset off this thread when a program change asks for one.
 """
 from __future__ import annotations
 
-import queue
-import sys
 import threading
 import time
 
@@ -18,10 +17,7 @@ from .clock import MidiClock
 from .midi_bytes import MidiParser
 
 CLOCK_TYPES = {"clock", "start", "stop", "continue", "songpos"}
-# rtmidi's callback needs the GIL on the MIDI system's thread (JACK's process thread). Python hands
-# the GIL over every 5 ms by default; while the engine computes, a waiting callback would stall
-# JACK's cycle. A 0.5 ms switch interval bounds that wait.
-GIL_SWITCH_SECONDS = 0.0005
+POLL_SECONDS = 0.0002  # what polling adds to the latency at most; a few percent of one core
 
 
 class Latency:
@@ -43,7 +39,7 @@ class Latency:
 class Runner:
     def __init__(self, engine, clock, midi_in, load_companion=None):
         self.engine, self.clock, self.load_companion = engine, clock, load_companion
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.source = midi_in
         self.stop_event = threading.Event()
         self.latency = Latency()
         self.next_step = 0
@@ -52,11 +48,6 @@ class Runner:
         self._swap = None
         self._loading = False
         engine.on_program = self.request_program
-        sys.setswitchinterval(GIL_SWITCH_SECONDS)
-        midi_in.set_callback(self._callback)
-
-    def _callback(self, event, data=None) -> None:
-        self.queue.put((time.perf_counter(), event[0]))
 
     def request_program(self, program: int) -> None:
         """Program change: load the preset on another thread; swap it in at the next loop turn."""
@@ -92,14 +83,11 @@ class Runner:
             if self._swap is not None:
                 companion, self._swap = self._swap, None
                 self.engine.set_companion(companion)
-            wait = min(0.05, max(0.0, self.clock.next_step_time(self.next_step) - now))
-            try:
-                batch = [self.queue.get(timeout=wait)]
-            except queue.Empty:
-                continue
-            while not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            self.handle_batch(batch)
+            batch = self.source.poll()
+            if batch:
+                self.handle_batch(batch)
+            else:
+                time.sleep(min(POLL_SECONDS, max(0.0, self.clock.next_step_time(self.next_step) - now)))
 
     def handle_batch(self, batch) -> None:
         """Handle queued messages in order. Under a flood, a note whose note-off is already queued

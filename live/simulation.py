@@ -10,6 +10,20 @@ class SimulatedClock:
         self.position = 0.0
 
 
+class MemoryInput:
+    """An input port in memory: what `deliver` is given, `poll` hands over, as a real port's poll does."""
+
+    def __init__(self):
+        self.pending: list[tuple[float, list[int]]] = []
+
+    def deliver(self, t: float, data) -> None:
+        self.pending.append((t, list(data)))
+
+    def poll(self) -> list[tuple[float, list[int]]]:
+        batch, self.pending = self.pending, []
+        return batch
+
+
 class MemoryOutput:
     """An output port that keeps what it was sent, with the grid position it was sent at."""
 

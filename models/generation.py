@@ -56,13 +56,10 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
 def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, spread: float = 1.0) -> np.ndarray:
     """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence);
     `spread` scales the generator's noise (what the temperature means for a GAN)."""
-    from .phrase_gan import STEPS_PER_BAR, generate_bars, keys_in_range
+    from .phrase_gan import condition_bar, generate_bars, keys_in_range
 
     model, encoding = preset.config["model"], preset.encoding()
-    condition = np.zeros((STEPS_PER_BAR, stepper.vocab_size), np.float32)
-    last_bar = np.asarray(primer_rows[-STEPS_PER_BAR:], np.float32)
-    if len(last_bar):
-        condition[-len(last_bar):] = last_bar
+    condition = condition_bar(primer_rows, stepper.vocab_size)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model["phrase_bars"], model["noise"],
                          allowed=allowed, spread=spread)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 PITCH, START, END, VELOCITY, VOICE = range(5)
-NOTE_FIELDS = ("pitch", "start", "end", "velocity", "voice")
 DEFAULT_VELOCITY = 80
 
 

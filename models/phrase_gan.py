@@ -28,6 +28,15 @@ def generator_rows(rng: np.random.Generator, condition: np.ndarray, steps: int, 
     return rows
 
 
+def condition_bar(rows, keys: int) -> np.ndarray:
+    """The bar a phrase is conditioned on: the last bar of `rows`, silence before it if shorter."""
+    condition = np.zeros((STEPS_PER_BAR, keys), np.float32)
+    last = np.asarray(rows[-STEPS_PER_BAR:], np.float32).reshape(-1, keys)
+    if len(last):
+        condition[-len(last):] = last
+    return condition
+
+
 def generate_phrase(stepper, rng, condition: np.ndarray, steps: int, noise: int, threshold: float = 0.5,
                     max_notes: int = 6, allowed: np.ndarray | None = None, spread: float = 1.0) -> np.ndarray:
     """One phrase as a (steps, keys) 0/1 roll: the generator's probabilities, kept above `threshold`,

@@ -36,7 +36,7 @@ class Stepper:
         biases = [f32[f"rnn_{i}/bias"] for i in range(self.layers)]
         # GRU bias is (2, 3u): input bias and recurrent bias; LSTM bias is (4u,), input side only.
         self.input_bias = [b[0] if self.cell == "gru" else b for b in biases]
-        self.recurrent_bias = [b[1] if self.cell == "gru" else np.zeros(gates * self.units, np.float32) for b in biases]
+        self.recurrent_bias = [b[1] for b in biases] if self.cell == "gru" else []  # the GRU's alone
         embedding_to_gates = f32["embedding/embeddings"] if self.head == "softmax" else f32["embedding/kernel"]
         folded = embedding_to_gates @ self.kernels[0]
         if self.head == "softmax":

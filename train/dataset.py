@@ -11,9 +11,7 @@ import numpy as np
 
 from ..models.notes import NoteSequence
 from ..models.presets import SPLITS
-from .transpose import apply_transposition, in_range_shifts
-
-AUGMENT_SHIFTS = range(-5, 7)
+from .transpose import AUGMENT_SHIFTS, apply_transposition, in_range_shifts
 
 
 @dataclass

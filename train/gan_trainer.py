@@ -15,6 +15,7 @@ import numpy as np
 from ..models import recurrent
 from ..models.gan import build_discriminator, build_generator
 from ..models.midi_file import write_midi
+from ..models.notes import PITCH
 from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
 from ..models.stepper import Stepper
 from .music_stats import compare_sets
@@ -142,8 +143,8 @@ class GanTrainer:
     def pitch_range(self) -> list[int]:
         """Lowest and highest pitch of the training data, transpositions included."""
         split = self.splits["train"]
-        lows = [int(p.notes[:, 0].min()) + min(s) for p, s in zip(split.pieces, split.shifts)]
-        highs = [int(p.notes[:, 0].max()) + max(s) for p, s in zip(split.pieces, split.shifts)]
+        lows = [int(p.notes[:, PITCH].min()) + min(s) for p, s in zip(split.pieces, split.shifts)]
+        highs = [int(p.notes[:, PITCH].max()) + max(s) for p, s in zip(split.pieces, split.shifts)]
         return [min(lows), max(highs)]
 
     def generated_sequences(self, weights: dict, conditions, seed: int):

@@ -9,6 +9,7 @@ from ..models.presets import TRANSPOSE_MODES
 # Krumhansl & Kessler (1982) key profiles, C major and C minor.
 MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+AUGMENT_SHIFTS = range(-5, 7)  # `augment`: every key, from a fourth down to a fifth up
 
 
 
@@ -43,7 +44,7 @@ def in_range_shifts(sequence: NoteSequence, shifts, low: int = 21, high: int = 1
     return [s for s in shifts if lo + s >= low and hi + s <= high]
 
 
-def apply_transposition(pieces: list[NoteSequence], mode: str, shifts=range(-5, 7),
+def apply_transposition(pieces: list[NoteSequence], mode: str, shifts=AUGMENT_SHIFTS,
                         low: int = 21, high: int = 108) -> list[NoteSequence]:
     """`none`, `normalize` (every piece to C/Am) or `augment` (every piece in every shift that fits)."""
     if mode == "none":

@@ -8,13 +8,8 @@ from musigan.live.companion import companion_for
 from musigan.live.engine import Engine, LiveSettings
 from musigan.live.midi_bytes import MidiParser
 from musigan.live.runner import Runner
-from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
+from musigan.live.simulation import MemoryInput, MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import get_preset
-
-
-class MemoryInput:
-    def set_callback(self, callback):
-        self.callback = callback
 
 
 def engine_for(preset="bach-chorales-gru", **settings):

@@ -11,19 +11,12 @@ from musigan.live.clock import InternalClock, MidiClock
 from musigan.live.companion import companion_for
 from musigan.live.engine import Engine, LiveSettings
 from musigan.live.runner import Runner
-from musigan.live.simulation import MemoryOutput, SimulatedClock
+from musigan.live.simulation import MemoryInput, MemoryOutput, SimulatedClock
 from musigan.models.presets import MODES, load_presets
 
 SESSIONS = 2000
 MALFORMED = ([0xE0, 5], [0xF1], [0xF2, 3], [0xF0, 0x43, 0x10], [0xF4], [0x45], [0x90, 60], [0xFD],
              [0x90, 0xF8, 61, 0])
-
-
-class MemoryInput:
-    """An in-memory input port: the runner sets its callback, the fuzz calls the runner directly."""
-
-    def set_callback(self, callback):
-        self.callback = callback
 
 
 def random_bytes(rng: random.Random, settings: LiveSettings) -> list[int]:

@@ -4,7 +4,7 @@ import pytest
 from musigan.models.midi_file import write_midi
 from musigan.models.notes import NoteSequence, notes_array
 from musigan.train.corpus import SourceError, load_corpus
-from musigan.train.stats import corpus_stats
+from musigan.train.corpus_stats import corpus_stats
 from musigan.train.transpose import apply_transposition, estimate_key, normalize_key
 
 from support import run_musigan
