@@ -11,19 +11,24 @@ import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
-from ..models.generation import prime
+from ..models.generation import max_note_steps, prime
 from ..models.notes import NoteSequence
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
+
+OCTAVE = 12
+NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
 
 
 class Companion:
     """What every language-model companion shares: state, priming and the player's pitch range."""
 
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
-                 pitch_range: tuple[int, int] = (36, 96)):
+                 pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
         self.max_notes = max_notes
+        self.max_note_steps = max_note_steps or 8 * encoding.steps_per_quarter  # no note outlives this
+        self.held_for: dict[int, int] = {}   # the companion's sounding pitches -> steps they have sounded
         low, high = pitch_range
         self.pitch_ok = np.zeros(128, bool)
         self.pitch_ok[low:high + 1] = True
@@ -48,7 +53,7 @@ class Companion:
 
     def reset(self, primer=()) -> None:
         self.logits = prime(self.stepper, self.encoding, primer).copy()
-        self.own = set()
+        self.own, self.held_for = set(), {}
 
     def listen(self, phrase: NoteSequence) -> None:
         """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
@@ -60,7 +65,12 @@ class Companion:
     def step(self, forced=(), sample: bool = True) -> set[int]:
         """Advance one grid step with the player's `forced` pitches in it; return the companion's."""
         self.own = self._step(set(forced), sample)
+        self.held_for = {pitch: self.held_for.get(pitch, 0) + 1 for pitch in self.own}
         return set(self.own)
+
+    def held_too_long(self) -> set[int]:
+        """The companion's pitches that have sounded as long as a note of its corpus ever does."""
+        return {pitch for pitch, steps in self.held_for.items() if steps >= self.max_note_steps}
 
     def _step(self, forced: set[int], sample: bool) -> set[int]:
         raise NotImplementedError
@@ -80,6 +90,10 @@ class FramesCompanion(Companion):
         forced = sorted((p for p in forced if low <= p <= high), reverse=True)
         allowed_pitch = self.pitch_ok[low:high + 1]
         tokens = np.arange(encoding.vocab_size)
+        structural = encoding.structural.copy()  # holding a pitch it sounded last step is rhythm, as STEP is
+        structural[[self._token(p) for p in self.own if low <= p <= high]] = True
+        allowed_pitch = allowed_pitch.copy()
+        allowed_pitch[[self._token(p) for p in self.held_too_long() if low <= p <= high]] = False
         while True:
             ceiling = encoding.vocab_size - 1 if last is None else last  # tokens strictly below `last`
             floor = self._token(forced[0]) if forced else -1
@@ -91,7 +105,8 @@ class FramesCompanion(Companion):
                 mask[floor] = True
             else:
                 mask[encoding.step_token] = True
-            token = self.sampler.categorical(self.logits, mask) if mask.sum() > 1 else int(np.flatnonzero(mask)[0])
+            token = (self.sampler.categorical(self.logits, mask, structural) if mask.sum() > 1
+                     else int(np.flatnonzero(mask)[0]))
             self._feed(token)
             if token == encoding.step_token:
                 return own
@@ -103,7 +118,9 @@ class FramesCompanion(Companion):
 
     # --- harmonize: voices under a melody note, on a branch of the state ----------------------
     def voices_under(self, melody: int, count: int):
-        """Yield up to `count` pitches below `melody` as the model would continue this step.
+        """Yield `count` pitches below `melody` as the model would continue this step, spaced as the
+        chorales are (no crossing; the upper voices within an octave of the one above, the bass within
+        two); fewer only where the model gives a further voice a truly negligible chance.
 
         A generator, so the first voice can sound before the next is sampled. It runs on a copy of
         the state: the committed history only changes at the step boundary.
@@ -119,13 +136,12 @@ class FramesCompanion(Companion):
             self._feed(last)
             tokens = np.arange(self.encoding.vocab_size)
             while voices < count:
-                mask = np.zeros(self.encoding.vocab_size, bool)
-                mask[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - 24)
-                # the first voice is not optional: a player in harmonize mode expects one on every note
-                mask[self.encoding.step_token] = voices > 0 or not mask.any()
-                token = self.sampler.categorical(self.logits, mask)
-                if token == self.encoding.step_token:
+                spread = OCTAVE if voices < 2 else 2 * OCTAVE
+                pitches = np.zeros(self.encoding.vocab_size, bool)
+                pitches[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - spread)
+                if not pitches.any() or self._chance(pitches) < NEGLIGIBLE_VOICE:
                     break
+                token = self.sampler.categorical(self.logits, pitches)
                 voices += 1
                 last = token
                 yield low + token
@@ -135,13 +151,22 @@ class FramesCompanion(Companion):
             self.stepper.set_state(saved_state)
             self.logits = saved_logits
 
+    def _chance(self, tokens: np.ndarray) -> float:
+        """The model's own probability (temperature 1) that the next token is one of `tokens`."""
+        p = np.exp(self.logits - self.logits.max())
+        return float(p[tokens].sum() / p.sum())
+
 
 class PianorollCompanion(Companion):
     def _step(self, forced: set[int], sample: bool) -> set[int]:
         low = self.encoding.range.low
         width = self.encoding.vocab_size
-        allowed = self.pitch_ok[low:low + width]
-        row = self.sampler.bernoulli(self.logits, allowed, self.max_notes) if sample else np.zeros(width, np.uint8)
+        allowed = self.pitch_ok[low:low + width].copy()
+        allowed[[p - low for p in self.held_too_long() if low <= p < low + width]] = False
+        previous = np.zeros(width, bool)
+        previous[[p - low for p in self.own if low <= p < low + width]] = True
+        row = (self.sampler.bernoulli(self.logits, allowed, self.max_notes, previous) if sample
+               else np.zeros(width, np.uint8))
         own = {low + int(i) for i in np.flatnonzero(row)} - forced
         for pitch in forced:
             if low <= pitch < low + width:
@@ -163,19 +188,23 @@ class EventsCompanion(Companion):
         for pitch in sorted(forced - self.player - self.own):
             self._feed(pitch)
         self.player = set(forced)
-        own = set(self.own)
+        own, released = set(self.own), self.held_too_long() & self.own
+        for pitch in sorted(released):  # the model held it past any note of its corpus: let go, rest a step
+            self._feed(NOTE_OFF + pitch)
+            own.discard(pitch)
         for _ in range(self.encoding.tokens_per_note * self.max_notes):
             if not sample:
                 break
             sounding = own | forced
             mask = np.zeros(self.encoding.vocab_size, bool)
             mask[:128] = self.pitch_ok
-            mask[list(sounding)] = False                                  # no double note-on
+            mask[list(sounding | released)] = False                       # no double note-on
             mask[NOTE_OFF + np.fromiter(own, int, len(own))] = True       # off only what it holds
             mask[STEP] = True
             if len(own) >= self.max_notes:
                 mask[:128] = False
-            token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1])
+            token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1],
+                                             self.encoding.structural[:STEP + 1])
             if token == STEP:
                 break
             self._feed(token)
@@ -199,4 +228,5 @@ def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
         return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)
     encoding = preset.encoding()
     sampler = Sampler.from_preset(preset, temperature, top_p, seed)
-    return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler, **kwargs)
+    return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler,
+                                     max_note_steps=max_note_steps(preset), **kwargs)

@@ -17,6 +17,8 @@ from ..models.encodings import HARMONIZE_NEEDS
 from ..models.presets import MODES
 from .tracker import NoteTracker
 
+GRACE_STEPS = 0.5  # a release within half a step before a boundary still sounds at it
+
 
 
 
@@ -29,7 +31,7 @@ class LiveSettings:
     channel_out: int = 0               # 0-based
     bpm: float = 100.0
     answer_bars: int = 2               # 0: answer as long as the phrase was
-    phrase_gap_beats: float = 1.0      # silence that ends a phrase (keys up, pedal up)
+    phrase_gap_beats: float = 0.75     # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
     voices: int = 3                    # harmonize: voices added under each note
     velocity: int = 80
     beats_per_bar: int = 4
@@ -58,6 +60,7 @@ class Engine:
         self.schedule: dict[int, list[tuple[str, int]]] = {}
         self.harmony: dict[int, list[int]] = {}         # melody pitch -> voices sounding under it
         self.pedal_held: set[int] = set()               # melodies released under the sustain pedal
+        self.released: dict[int, float] = {}            # pitches let go since the last step -> when
         self.solo_notes: set[int] = set()
         self.notes_in = 0
         self.silenced = False                           # after a panic: no answer or solo until the player plays
@@ -154,6 +157,7 @@ class Engine:
         if pitch not in self.keys:
             return
         start, velocity = self.keys.pop(pitch)
+        self.released[pitch] = position
         self.phrase.append((pitch, start, position, velocity))
         self.last_release = position
         if self.settings.mode == "harmonize":
@@ -164,6 +168,7 @@ class Engine:
 
     def _release_voices(self, melody: int) -> None:
         for voice in self.harmony.pop(melody, []):
+            self.released[voice] = self.position
             self._off(voice)
 
     def _control(self, control: int, value: int) -> None:
@@ -214,20 +219,31 @@ class Engine:
     def on_step(self, step: int) -> None:
         """Grid step `step` begins: play what is due, then let the mode think."""
         self.position = float(step)
-        for due in sorted(k for k in self.schedule if k <= step):
-            for kind, pitch in self.schedule.pop(due):
-                self._on(pitch) if kind == "on" else self._off(pitch)
+        self._play_due(step)
         mode = self.settings.mode
         if mode == "harmonize":
-            sounding = set(self.keys) | {p for _, p in self.tracker.held}
-            self.companion.step(sounding, sample=False)
+            self.companion.step(self.sounding_at(step), sample=False)
         elif self.silenced:
             self.companion.step(set(self.keys) | self.struck, sample=False)  # it keeps listening, silently
         elif mode == "respond":
             self._respond(step)
+            self._play_due(step)  # an answer found at this step begins at it
         else:
             self._solo()
         self.struck.clear()
+
+    def _play_due(self, step: int) -> None:
+        for due in sorted(k for k in self.schedule if k <= step):
+            for kind, pitch in self.schedule.pop(due):
+                self._on(pitch) if kind == "on" else self._off(pitch)
+
+    def sounding_at(self, step: int) -> set[int]:
+        """What a musician would call the music at this step boundary: what sounds now, and what was
+        let go less than GRACE_STEPS before it (a release a moment before the next note is legato,
+        not a rest; committing it as a rest would teach the model a texture of rests)."""
+        recent = {pitch for pitch, when in self.released.items() if when > step - GRACE_STEPS}
+        self.released.clear()
+        return set(self.keys) | {p for _, p in self.tracker.held} | recent
 
     def _respond(self, step: int) -> None:
         gap = self.settings.phrase_gap_beats * self.companion.steps_per_quarter
@@ -248,7 +264,7 @@ class Engine:
         per_beat = self.companion.steps_per_quarter
         bars = self.settings.answer_bars
         length = bars * self.settings.beats_per_bar * per_beat if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
-        begin = (step // per_beat + 1) * per_beat  # on the next beat
+        begin = step  # at once, on the grid: the silence that ended the phrase already took its time
         self.companion.listen(phrase)
         previous: set[int] = set()
         answer = []

@@ -27,27 +27,33 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
 
     `allowed` (vocab-wide bool) restricts pitches throughout; a step never holds more than `max_notes`.
     """
-    out = []
+    out, previous = [], np.zeros(encoding.vocab_size, bool)
     if encoding.rows:
         for _ in range(steps):
-            row = sampler.bernoulli(logits, allowed, max_notes)
+            row = sampler.bernoulli(logits, allowed, max_notes, previous)
             out.append(row)
+            previous = row.astype(bool)
             logits = stepper.step(row)
         return out
     step_token, done, in_step, last = encoding.step_token, 0, 0, None
     cap = encoding.tokens_per_note * max_notes
     only_step = np.zeros(encoding.vocab_size, bool)
     only_step[step_token] = True
+    current = np.zeros(encoding.vocab_size, bool)
     while done < steps:
         mask = encoding.allowed_after(last)
         if allowed is not None:
             mask = mask & (allowed | only_step)
         if in_step >= cap:
             mask = only_step
-        token = sampler.categorical(logits, mask)
+        # where a held note is spelled again each step, holding on is part of the rhythm too
+        structural = encoding.structural | previous if encoding.holds_repeat else encoding.structural
+        token = sampler.categorical(logits, mask, structural)
         out.append(token)
-        done += token == step_token
-        in_step = 0 if token == step_token else in_step + 1
+        if token == step_token:
+            done, in_step, previous, current = done + 1, 0, current, np.zeros(encoding.vocab_size, bool)
+        else:
+            in_step, current[token] = in_step + 1, True
         last = token
         logits = stepper.step(token)
     return out
@@ -65,6 +71,13 @@ def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, spread: float =
                          allowed=allowed, spread=spread)
 
 
+def max_note_steps(preset) -> int:
+    """The longest a generated note may sound: the 99th percentile of the corpus's note lengths that
+    training writes into the card, or two bars for a card from before it did."""
+    steps_per_bar = 4 * preset.config["data"]["steps_per_quarter"]
+    return int(preset.card()["data"].get("note_length_p99") or 2 * steps_per_bar)
+
+
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
                    temperature: float | None = None, top_p: float | None = None) -> NoteSequence:
     """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
@@ -79,7 +92,7 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
         sampler = Sampler.from_preset(preset, temperature, top_p, seed)
         steps = bars * 4 * encoding.steps_per_quarter
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
-    notes = answer.notes.copy()
+    notes = answer.with_max_length(max_note_steps(preset)).notes.copy()
     offset = primer.total_steps if primer is not None else 0  # the model's clock after priming
     notes[:, [START, END]] += offset
     notes[:, VOICE] = 1

@@ -65,6 +65,12 @@ class NoteSequence:
         notes[:, PITCH] += semitones
         return self.with_notes(notes)
 
+    def with_max_length(self, steps: int) -> "NoteSequence":
+        """Every note cut to at most `steps` long: no note may outlive the music around it."""
+        notes = self.notes.copy()
+        notes[:, END] = np.minimum(notes[:, END], notes[:, START] + steps)
+        return self.with_notes(notes)
+
     def fits_range(self, low: int, high: int) -> bool:
         return not len(self.notes) or (self.notes[:, PITCH].min() >= low and self.notes[:, PITCH].max() <= high)
 

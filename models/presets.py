@@ -53,7 +53,9 @@ SCHEMA = {
         "batch_size": (int, 32, None),
         "sequence_length": (int, 128, None),
         "learning_rate": (float, 1e-3, None),
-        "patience": (int, 5, None),
+        "patience": (int, 5, None),       # epochs without a better valid score before training stops
+        "lr_patience": (int, 0, None),    # epochs without a better valid score before the rate decays (0: never)
+        "lr_decay": (float, 0.5, None),   # what the rate is multiplied by then
         "sample_every": (int, 5, None),
         "max_minutes": (float, 0.0, None),
     },

@@ -22,34 +22,69 @@ class Sampler:
         return cls(sampling["temperature"] if temperature is None else temperature,
                    sampling["top_p"] if top_p is None else top_p, seed)
 
-    def categorical(self, logits: np.ndarray, allowed: np.ndarray | None = None) -> int:
-        """One token id; `allowed` (bool, vocab-wide) rules tokens out. Raises if it rules out all."""
-        scaled = logits.astype(np.float64) / self.temperature
-        if allowed is not None:
-            if not allowed.any():
-                raise ValueError("the constraints allow no token")
-            scaled = np.where(allowed, scaled, -np.inf)
-        probs = np.exp(scaled - scaled.max())
-        probs /= probs.sum()
-        if self.top_p < 1:
+    def categorical(self, logits: np.ndarray, allowed: np.ndarray | None = None,
+                    structural: np.ndarray | None = None) -> int:
+        """One token id; `allowed` (bool, vocab-wide) rules tokens out. Raises if it rules out all.
+
+        `structural` (bool, vocab-wide) marks the tokens that shape time rather than pick notes (a
+        step's end, a note's release, a hold). Whether one comes next, and which, is drawn at
+        temperature 1; only the choice among the other tokens (which notes) feels the temperature: a
+        cold companion plays its likeliest notes, not its likeliest silence, and its notes last as long
+        as the model says."""
+        pool = np.ones(len(logits), bool) if allowed is None else allowed
+        if not pool.any():
+            raise ValueError("the constraints allow no token")
+        temperature = self.temperature
+        if structural is not None and temperature != 1:
+            shape, choice = pool & structural, pool & ~structural
+            if shape.any() and choice.any():
+                p_shape = self._probabilities(logits, pool, 1.0)[shape].sum()
+                pool = shape if self.rng.random() < p_shape else choice
+            if not (pool & ~structural).any():
+                temperature = 1.0  # a time-shaping choice (end the step, hold, release) stays the model's own
+        if self.top_p < 1:  # the nucleus is the model's own (temperature 1): heat never reaches its tail
+            probs = self._probabilities(logits, pool, 1.0)
             order = np.argsort(-probs)
-            cumulative = np.cumsum(probs[order])
-            keep = order[: int(np.searchsorted(cumulative, self.top_p)) + 1]
-            trimmed = np.zeros_like(probs)
-            trimmed[keep] = probs[keep]
-            probs = trimmed / trimmed.sum()
+            keep = order[: int(np.searchsorted(np.cumsum(probs[order]), self.top_p)) + 1]
+            pool = np.zeros_like(pool)
+            pool[keep] = True
+        probs = self._probabilities(logits, pool, temperature)
         return int(min(np.searchsorted(np.cumsum(probs), self.rng.random() * probs.sum(), side="right"),
                        len(probs) - 1))
 
-    def bernoulli(self, logits: np.ndarray, allowed: np.ndarray | None = None,
-                  max_notes: int | None = None) -> np.ndarray:
-        """A multi-hot row (sigmoid head); at most `max_notes` ones, the most likely kept."""
-        probs = 1.0 / (1.0 + np.exp(-logits.astype(np.float64) / self.temperature))
+    @staticmethod
+    def _probabilities(logits: np.ndarray, pool: np.ndarray, temperature: float) -> np.ndarray:
+        scaled = np.where(pool, logits.astype(np.float64) / temperature, -np.inf)
+        probs = np.exp(scaled - scaled.max())
+        return probs / probs.sum()
+
+    def bernoulli(self, logits: np.ndarray, allowed: np.ndarray | None = None, max_notes: int | None = None,
+                  previous: np.ndarray | None = None) -> np.ndarray:
+        """A multi-hot row (sigmoid head); at most `max_notes` ones, the most likely kept.
+
+        How many keys go on holding from the `previous` row and how many start is drawn at
+        temperature 1; which keys they are feels the temperature. So temperature never changes how
+        dense the music is or how often notes begin, only which notes."""
+        logits = logits.astype(np.float64)
+        probs = 1.0 / (1.0 + np.exp(-logits))
         if allowed is not None:
             probs = np.where(allowed, probs, 0.0)
         row = self.rng.random(len(probs)) < probs
-        if max_notes is not None and row.sum() > max_notes:
-            chosen = np.flatnonzero(row)
+        if self.temperature != 1 and row.any():
+            held = np.zeros(len(row), bool) if previous is None else np.asarray(previous, bool)
+            chosen = [self._pick(logits, (probs > 0) & group, int((row & group).sum())) for group in (held, ~held)]
             row[:] = False
-            row[chosen[np.argsort(-probs[chosen])[:max_notes]]] = True
+            row[np.concatenate(chosen)] = True
+        if max_notes is not None and row.sum() > max_notes:
+            on = np.flatnonzero(row)
+            row[:] = False
+            row[on[np.argsort(-probs[on])[:max_notes]]] = True
         return row.astype(np.uint8)
+
+    def _pick(self, logits: np.ndarray, pool: np.ndarray, count: int) -> np.ndarray:
+        """`count` keys of `pool`, drawn without replacement, likelier keys first as the temperature says."""
+        if not count or not pool.any():
+            return np.zeros(0, int)
+        weights = np.where(pool, np.exp((logits - logits[pool].max()) / self.temperature), 0.0)
+        count = min(count, int(np.count_nonzero(weights)))
+        return self.rng.choice(len(logits), size=count, replace=False, p=weights / weights.sum())

@@ -83,6 +83,11 @@ class GanTrainer:
         self.critic = keras.saving.load_model(self.critic_file, safe_mode=True)
         self.train_step = self.make_train_step()
 
+    def scale_learning_rate(self, factor: float) -> float:
+        for model in (self.generator, self.critic):
+            model.optimizer.learning_rate.assign(float(model.optimizer.learning_rate) * factor)
+        return float(self.generator.optimizer.learning_rate)
+
     def checkpoints(self) -> dict:
         return {self.generator_file: self.generator, self.critic_file: self.critic}
 

@@ -60,6 +60,11 @@ class LanguageModelTrainer:
     def load(self) -> None:
         self.model = keras.saving.load_model(self.checkpoint, safe_mode=True)
 
+    def scale_learning_rate(self, factor: float) -> float:
+        rate = self.model.optimizer.learning_rate
+        rate.assign(float(rate) * factor)
+        return float(rate)
+
     def checkpoints(self) -> dict:
         return {self.checkpoint: self.model}
 

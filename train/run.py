@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from ..models import recurrent
 from ..models.files import atomic_write, load_npz, save_json, save_npz
+from ..models.notes import END, START
 from .backend import hardware, log_scalars
 from .corpus import load_corpus
 from .dataset import EncodedSplit, prepare_splits
@@ -77,6 +80,7 @@ class Run:
             result = trainer.epoch(epoch, bar, deadline, f"epoch {epoch + 1}/{self.epochs}")
             seconds = time.perf_counter() - started
             improved = self.record_epoch(result, seconds, trainer.higher_is_better, trainer.checkpoints())
+            self.decay_on_plateau(trainer, improved)
             log_scalars(self.run_dir / "logs" / "validation", epoch + 1, result.scalars)
             every = self.config["training"]["sample_every"]
             if every and (epoch + 1) % every == 0:
@@ -138,6 +142,15 @@ class Run:
                     break
                 yield bar, epoch, time.perf_counter() + budget - self.state["seconds"]
 
+    def decay_on_plateau(self, trainer, improved: bool) -> None:
+        """Every `lr_patience` epochs without a better valid score, multiply the learning rate by
+        `lr_decay` (it is saved with the optimiser, so a resumed run keeps it)."""
+        training = self.config["training"]
+        bad = self.state["bad_epochs"]
+        if training["lr_patience"] and not improved and bad % training["lr_patience"] == 0:
+            rate = trainer.scale_learning_rate(training["lr_decay"])
+            self.console.print(f"no better valid score for {bad} epochs: learning rate now {rate:.3g}", highlight=False)
+
     def record_epoch(self, result: EpochResult, seconds: float, higher_is_better: bool, checkpoints: dict) -> bool:
         """Keep the best weights, advance the state and write every checkpoint atomically, the state
         file last. Returns whether this epoch is the best so far."""
@@ -155,6 +168,11 @@ class Run:
         save_json(self.state_file, self.state)
         return improved
 
+    def note_length_p99(self) -> int:
+        """The 99th percentile of the training pieces' note lengths, in steps: no generated note lasts longer."""
+        lengths = [p.notes[:, END] - p.notes[:, START] for p in self.splits["train"].pieces]
+        return int(np.percentile(np.concatenate(lengths), 99)) if lengths else 0
+
     def publish(self, weights: dict, kind: str, metrics: dict, parameters: int, **data) -> dict:
         """Write the preset's weights and model card to `output_stem` (never the shipped folder unless
         asked with --weights-dir), and a copy of the card into the run folder."""
@@ -164,7 +182,7 @@ class Run:
             "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data": {"source": self.config["data"]["source"], **data,
+            "data": {"source": self.config["data"]["source"], "note_length_p99": self.note_length_p99(), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
         self.output_stem.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,9 @@ class Encoding(Protocol):
     step_token: int | None   # the token that ends a step; None for rows
     tokens_per_note: int     # the most tokens one note costs within a step (caps a sampled step)
     can_harmonize: bool      # each step starts with its top note: the live harmonize mode needs that
+    holds_repeat: bool       # a held note is spelled again at each step it sounds (frames)
+    structural: np.ndarray   # bool over the vocabulary: tokens that shape time (a step's end, a release),
+                             # drawn at temperature 1 so the temperature picks notes, not silence
 
     def begin(self):
         """What the model sees before the first step of a piece."""

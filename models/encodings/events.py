@@ -17,6 +17,7 @@ NOTE_ON, NOTE_OFF, STEP, VELOCITY_BASE = 0, 128, 256, 257
 class EventsEncoding:
     name = "events"
     rows = False
+    holds_repeat = False
     tokens_per_note = 3   # a note-on, its note-off and maybe a velocity token
     can_harmonize = False
 
@@ -28,6 +29,8 @@ class EventsEncoding:
         self.vocab_size = VELOCITY_BASE + velocity_bins
         self.step_token = STEP
         self.range = PitchRange(0, 127)
+        tokens = np.arange(self.vocab_size)
+        self.structural = (tokens >= NOTE_OFF) & (tokens <= STEP)  # releases and the step's end
 
     def begin(self) -> int:
         return STEP

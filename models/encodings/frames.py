@@ -35,6 +35,7 @@ class StepFrameStream(StreamDecoder):
 class FramesEncoding:
     name = "frames"
     rows = False
+    holds_repeat = True
     tokens_per_note = 1
 
     def __init__(self, low: int = 21, high: int = 108, order: str = "descending", steps_per_quarter: int = 4):
@@ -45,6 +46,7 @@ class FramesEncoding:
         self.steps_per_quarter = steps_per_quarter
         self.step_token = self.range.width
         self.vocab_size = self.range.width + 1
+        self.structural = np.arange(self.vocab_size) == self.step_token
 
     @property
     def can_harmonize(self) -> bool:
@@ -108,6 +110,7 @@ class FramesStream(StepFrameStream):
 class PianorollEncoding:
     name = "pianoroll"
     rows = True
+    holds_repeat = True
     step_token = None
     tokens_per_note = 1
     can_harmonize = False
@@ -118,6 +121,7 @@ class PianorollEncoding:
         self.range = PitchRange(21, 108) if width == 88 else PitchRange(0, 127)
         self.steps_per_quarter = steps_per_quarter
         self.vocab_size = width
+        self.structural = np.zeros(width, bool)  # rows: `Sampler.bernoulli` keeps the density itself
 
     def begin(self) -> np.ndarray:
         return np.zeros(self.vocab_size, np.float32)

@@ -50,7 +50,8 @@ def test_harmonize_adds_voices_under_each_note_at_once_and_releases_them_with_it
     assert 1 <= len(voices) <= 3 and all(v < 72 for v in voices)
     for melody in range(60, 84):  # every struck note gets at least one voice
         assert list(engine.companion.voices_under(melody, 3))
-    assert all(72 - 24 <= v for v in voices)
+    chord = [72, *sorted(voices, reverse=True)]  # the chorales' spacing: upper voices an octave apart at most
+    assert all(upper - lower <= (12 if i < 2 else 24) for i, (upper, lower) in enumerate(zip(chord, chord[1:])))
     drive(engine, clock, [(8.5, off(72))], 10, start=6)
     assert sorted(n for p, n in output.notes("note_off") if p == 8.5) == sorted(voices)
     assert not balance(output)
@@ -72,7 +73,7 @@ def phrase(start=0.0, pitches=(67, 69, 71, 72), length=4):
     return events
 
 
-def test_respond_answers_on_the_next_beat_for_the_set_length():
+def test_respond_answers_on_the_grid_after_the_gap_for_the_set_length():
     engine, clock, output = setup(mode="respond", answer_bars=2, phrase_gap_beats=1)
     drive(engine, clock, phrase(), 64)
     starts = [p for p, _ in output.notes()]
@@ -84,10 +85,10 @@ def test_respond_answers_on_the_next_beat_for_the_set_length():
 
 def test_player_coming_back_in_cuts_the_answer_short():
     engine, clock, output = setup(mode="respond", answer_bars=4)
-    drive(engine, clock, phrase(), 26)
+    drive(engine, clock, phrase(), 27)                    # up to and with step 26
     assert engine.answering
     sent_before = len(output.sent)
-    drive(engine, clock, [(26.3, on(60))], 60, start=26)
+    drive(engine, clock, [(26.3, on(60))], 60, start=27)  # the player comes back in, mid-step
     later_ons = [p for p, m in output.sent[sent_before:] if m.type == "note_on" and p > 26.3]
     assert not later_ons                                  # nothing more of the old answer
     assert not balance(output)                            # and what was sounding was released at once

@@ -1,0 +1,94 @@
+"""What the companion plays, as a musician hears it: the voices asked for, no silence when the
+temperature knob goes down, no note that outlives the music, answers on time."""
+import mido
+import numpy as np
+import pytest
+
+from musigan.live.companion import companion_for
+from musigan.live.engine import Engine, LiveSettings
+from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
+from musigan.models.generation import generate_piece
+from musigan.models.notes import VOICE
+from musigan.models.presets import get_preset
+
+
+def notes_per_bar(preset, temperature: float, seeds=range(8), bars=8) -> float:
+    counts = [int((generate_piece(preset, bars, None, seed, temperature).notes[:, VOICE] == 1).sum())
+              for seed in seeds]
+    return float(np.mean(counts)) / bars
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["folk-lstm", "bach-chorales-gru", "bach-harmony", "jsb-gru-sigmoid"])
+def test_temperature_shapes_choice_not_density(name):
+    preset = get_preset(name)
+    middle = notes_per_bar(preset, 1.0)
+    # a cold knob is not a silent one, and a hot one no flood (chosen notes pull the model's rhythm some)
+    assert notes_per_bar(preset, 0.1) >= 0.6 * middle
+    assert notes_per_bar(preset, 2.0) <= 2.0 * middle
+
+
+def harmonize_legato_with_early_releases(voices: int, seed: int):
+    """A player who lets go a tenth of a step early and strikes the next note a little late, as every
+    real player (and the demo) does: the melody of a chorale line in quarter notes."""
+    engine = Engine(companion_for(get_preset("bach-harmony"), seed=seed), MemoryOutput(SimulatedClock()).send,
+                    LiveSettings(mode="harmonize", voices=voices))
+    melody = [67, 67, 69, 71, 72, 71, 69, 67, 69, 71, 72, 74, 72, 71, 69, 67]
+    events = []
+    for i, pitch in enumerate(melody):
+        events += [(i * 4 + 0.05, mido.Message("note_on", note=pitch, velocity=80)),
+                   (i * 4 + 3.9, mido.Message("note_off", note=pitch))]
+    counts = []
+    engine.log = lambda line: counts.append(line.count(",") + 1) if "voices under it [" in line and "[]" not in line \
+        else counts.append(0) if "voices under it []" in line else None
+    drive(engine, SimulatedClock(), events, len(melody) * 4)
+    return counts
+
+
+@pytest.mark.parametrize("voices", [1, 2, 3])
+def test_harmonize_writes_the_parts_asked_for_with_early_releases(voices):
+    counts = [c for seed in range(3) for c in harmonize_legato_with_early_releases(voices, seed)]
+    assert len(counts) == 48
+    assert sum(c == voices for c in counts) >= 0.95 * len(counts), counts
+
+
+def respond(events, steps=96, preset="folk-lstm"):
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
+    engine = Engine(companion_for(get_preset(preset), seed=5), output.send, LiveSettings(mode="respond", answer_bars=1))
+    drive(engine, clock, events, steps)
+    return [position for position, _ in output.notes()]
+
+
+@pytest.mark.parametrize("last_off", [13.0, 13.3, 13.6, 13.9, 14.5])
+def test_respond_answers_within_a_beat_of_the_last_note_off(last_off):
+    """A 16th grid: four steps a beat. The phrase's last release anywhere inside a beat."""
+    phrase = [(0.1, mido.Message("note_on", note=60, velocity=80)), (5.0, mido.Message("note_off", note=60)),
+              (6.0, mido.Message("note_on", note=64, velocity=80)), (last_off, mido.Message("note_off", note=64))]
+    answer = respond(phrase)
+    assert answer and last_off < min(answer) <= last_off + 4, (last_off, answer[:3])
+
+
+def test_respond_does_not_cut_in_over_a_half_beat_rest():
+    phrase = [(0.1, mido.Message("note_on", note=60, velocity=80)), (4.0, mido.Message("note_off", note=60)),
+              (6.0, mido.Message("note_on", note=62, velocity=80)), (10.0, mido.Message("note_off", note=62)),
+              (12.0, mido.Message("note_on", note=64, velocity=80)), (16.0, mido.Message("note_off", note=64))]
+    answer = respond(phrase)
+    assert answer and min(answer) >= 16.0  # the two half-beat rests were inside the phrase
+
+
+@pytest.mark.parametrize("name", ["folk-lstm", "bach-chorales-gru", "jsb-gru-sigmoid"])
+def test_no_note_outlives_the_music(name):
+    """Offline every note ends by the corpus's longest usual note; live the companion lets go of one too."""
+    from musigan.models.generation import max_note_steps
+
+    preset = get_preset(name)
+    longest = max_note_steps(preset)
+    for seed in range(3):
+        notes = generate_piece(preset, 16, None, seed, 0.3).notes
+        assert (notes[:, 2] - notes[:, 1]).max() <= longest
+    companion = companion_for(preset, seed=1)
+    companion.max_note_steps = 3
+    for _ in range(64):
+        companion.step()
+        assert max(companion.held_for.values(), default=0) <= 3
