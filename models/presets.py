@@ -35,6 +35,7 @@ SCHEMA = {
         "steps_per_quarter": (int, 4, None),
         "transpose": (str, "none", TRANSPOSE_MODES),
         "max_pieces": (int, 0, None),
+        "max_shift": (int, 6, None),     # augment: transpositions up to this many semitones either way
         "split": (dict, {"valid": 0.1, "test": 0.1}, None),  # folder/corpus sources: fraction or piece names
     },
     "model": {

@@ -25,12 +25,13 @@ class Batchable:
 class EncodedSplit:
     """The pieces of one split, encoded lazily per transposition and cached."""
 
-    def __init__(self, pieces: list[NoteSequence], encoding, augment: bool = False):
+    def __init__(self, pieces: list[NoteSequence], encoding, augment: bool = False, max_shift: int = 6):
         self.encoding = encoding
         low, high = encoding.range.low, encoding.range.high
         self.pieces = [p for p in pieces if len(p) and p.fits_range(low, high)]
         self.dropped = len(pieces) - len(self.pieces)
-        self.shifts = [in_range_shifts(p, AUGMENT_SHIFTS if augment else [0], low, high) for p in self.pieces]
+        shifts = [s for s in AUGMENT_SHIFTS if abs(s) <= max_shift] if augment else [0]
+        self.shifts = [in_range_shifts(p, shifts, low, high) for p in self.pieces]
         self._cache: dict[tuple[int, int], np.ndarray] = {}
 
     def encoded(self, index: int, shift: int = 0) -> np.ndarray:
@@ -77,7 +78,7 @@ def pad(chunks, length: int, encoding) -> Batchable:
     return Batchable(inputs, targets, weights, count_steps(targets, weights, encoding))
 
 
-def prepare_splits(corpus, encoding, transpose: str, max_pieces: int = 0) -> dict[str, EncodedSplit]:
+def prepare_splits(corpus, encoding, transpose: str, max_pieces: int = 0, max_shift: int = 6) -> dict[str, EncodedSplit]:
     """train/valid/test EncodedSplits; `normalize` applies to all splits, `augment` to train only."""
     splits = {}
     for name in SPLITS:
@@ -86,5 +87,5 @@ def prepare_splits(corpus, encoding, transpose: str, max_pieces: int = 0) -> dic
             pieces = pieces[:max_pieces]
         if transpose == "normalize":
             pieces = apply_transposition(pieces, "normalize")
-        splits[name] = EncodedSplit(pieces, encoding, augment=transpose == "augment" and name == "train")
+        splits[name] = EncodedSplit(pieces, encoding, transpose == "augment" and name == "train", max_shift)
     return splits

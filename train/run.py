@@ -105,7 +105,8 @@ class Run:
         corpus = load_corpus(self.preset.source(), steps_per_quarter=data["steps_per_quarter"], progress=self.progress)
         if corpus.skipped:
             self.console.print(f"{len(corpus.skipped)} unreadable file(s) skipped (see `musigan data {corpus.source}`)")
-        self.splits = prepare_splits(corpus.resplit(data["split"]), self.encoding, data["transpose"], data["max_pieces"])
+        self.splits = prepare_splits(corpus.resplit(data["split"]), self.encoding, data["transpose"], data["max_pieces"],
+                                     data["max_shift"])
         dropped = sum(s.dropped for s in self.splits.values())
         if dropped:
             self.console.print(f"{dropped} piece(s) left out: pitches outside the encoding's range")
