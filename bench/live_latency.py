@@ -7,7 +7,7 @@
 2. Companion: `musigan play --mode harmonize` as a subprocess; an rtmidi client sends a note-on to its
    input and times the first answering note-on on its output. Same clients, same server, same run.
 3. Flood: RATE events/s (note-on/note-off pairs) for FLOOD seconds into musigan; events dropped
-   (sent note-ons minus what musigan heard) and musigan's own callback-to-answer latency under load.
+   (sent note-ons minus what musigan heard) and musigan's own arrival-to-answer latency under load.
 """
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def main() -> None:
     print(f"flood {args.rate} events/s for {args.flood_seconds:.0f} s, bare echo (baseline): {bare_sent} note-ons sent, "
           f"{bare_heard} echoed back, {bare_sent - bare_heard} dropped")
     print(f"flood {args.rate} events/s for {args.flood_seconds:.0f} s, musigan: {sent} note-ons sent, {heard} heard, "
-          f"{sent - heard} dropped; callback-to-answer latency under load: {load_latency}")
+          f"{sent - heard} dropped; arrival-to-answer latency under load: {load_latency}")
 
 
 if __name__ == "__main__":

@@ -139,7 +139,8 @@ class FramesCompanion(Companion):
                 spread = OCTAVE if voices < 2 else 2 * OCTAVE
                 pitches = np.zeros(self.encoding.vocab_size, bool)
                 pitches[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - spread)
-                if not pitches.any() or self._chance(pitches) < NEGLIGIBLE_VOICE:
+                # the first voice is not optional: a player in harmonize mode expects one on every note
+                if not pitches.any() or (voices and self._chance(pitches) < NEGLIGIBLE_VOICE):
                     break
                 token = self.sampler.categorical(self.logits, pitches)
                 voices += 1

@@ -139,3 +139,31 @@ def test_training_never_writes_the_shipped_files_and_user_weights_shadow_them(tm
                             tmp_path / "x.mid")
     assert generated.returncode == 0, generated.stderr
     assert digests() == before
+
+
+@pytest.mark.slow
+def test_a_one_file_folder_trains_and_the_budget_holds_inside_an_epoch(tmp_path):
+    folder = tmp_path / "tunes"
+    folder.mkdir()
+    track = mido.MidiTrack()
+    for pitch in [60, 62, 64, 65, 67, 69, 71, 72] * 8:
+        track += [mido.Message("note_on", note=pitch, velocity=80), mido.Message("note_off", note=pitch, time=240)]
+    mido.MidiFile(tracks=[track]).save(folder / "only.mid")
+    config = tmp_path / "tiny.yaml"
+    config.write_text(f"""
+one:
+  data: {{source: "{folder}", encoding: {{name: events}}}}
+  model: {{layers: 1, units: 16, embedding: 8, dropout: 0.0}}
+  training: {{epochs: 2, batch_size: 4, sequence_length: 32, sample_every: 0}}
+budget:
+  data: {{source: "jsb:jsb-chorales-16th", steps_per_quarter: 4, encoding: {{name: frames}}, max_pieces: 200}}
+  model: {{layers: 1, units: 16, embedding: 8, dropout: 0.0}}
+  training: {{epochs: 5, batch_size: 1, sequence_length: 16, sample_every: 0, max_minutes: 0.01}}
+""")
+    one = run_musigan("train", "one", "--config", config, "--out", tmp_path / "run-one", timeout=600)
+    assert one.returncode == 0, one.stderr[-2000:]
+    assert "no valid pieces: validating on the last 1 train piece(s)" in one.stdout
+    budget = run_musigan("train", "budget", "--config", config, "--out", tmp_path / "run-budget", timeout=600)
+    assert budget.returncode == 0, budget.stderr[-2000:]
+    history = json.loads((tmp_path / "run-budget" / "state.json").read_text())["history"]
+    assert len(history) == 1 and history[0]["seconds"] < 3.0  # 0.6 s of budget; a whole epoch takes far longer
