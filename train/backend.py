@@ -30,6 +30,20 @@ def hardware() -> dict:
             "machine": f"{platform.system()} {platform.machine()}", "python": platform.python_version()}
 
 
+def distribute() -> int:
+    """Data-parallel training over every local device through Keras' own distribution API
+    (`keras.distribution.DataParallel`, JAX backend): a box with several GPUs, or a CPU told
+    `XLA_FLAGS=--xla_force_host_platform_device_count=N`, trains on all with no code change.
+    Returns the number of replicas (1 where there is nothing to spread over)."""
+    if keras.backend.backend() != "jax":
+        return 1
+    devices = keras.distribution.list_devices()
+    if len(devices) < 2:
+        return 1
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+    return len(devices)
+
+
 def tensorboard(log_dir: Path) -> list:
     """Keras's TensorBoard callback where TensorFlow is installed (it writes through tf.summary)."""
     try:

@@ -36,7 +36,9 @@ def split_nll(model, split: EncodedSplit, batch_size: int = 16, progress: bool =
         task = bar.add_task("evaluating", total=len(pieces))
         for start in range(0, len(pieces), batch_size):
             chunk = pieces[start:start + batch_size]
-            batch = pad(chunk, max(len(t) for _, t in chunk), split.encoding)
+            empty = (chunk[0][0][:0], chunk[0][1][:0])  # the last batch filled with weightless rows, so
+            batch = pad(chunk + [empty] * (batch_size - len(chunk)),  # it splits over several devices too
+                        max(len(t) for _, t in chunk), split.encoding)
             logits = np.asarray(model.predict_on_batch(batch.inputs))
             nats += float((item_nll(logits, batch.targets) * batch.weights).sum())
             items += int(batch.weights.sum())

@@ -46,6 +46,8 @@ class LanguageModelTrainer:
     kind = "language-model"
     higher_is_better = False   # the score is the validation NLL per step
 
+    replicas = 1   # devices the run trains over (set by `Run`)
+
     def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
         self.config, self.encoding, self.splits, self.run_dir = config, encoding, splits, run_dir
         self.checkpoint = run_dir / "checkpoint.keras"
@@ -71,8 +73,10 @@ class LanguageModelTrainer:
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         training = self.config["training"]
         data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
-        task = bar.add_task(label, total=-(-len(data.inputs) // training["batch_size"]))
-        history = self.model.fit(data.inputs, data.targets, sample_weight=data.weights,
+        # over several devices every batch must split evenly: the ragged tail waits for another epoch
+        used = len(data.inputs) // training["batch_size"] * training["batch_size"] if self.replicas > 1 else None
+        task = bar.add_task(label, total=-(-len(data.inputs[:used]) // training["batch_size"]))
+        history = self.model.fit(data.inputs[:used], data.targets[:used], sample_weight=data.weights[:used],
                                  batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1, verbose=0,
                                  callbacks=[BatchProgress(bar, task, label, self.loss_unit, deadline), *self.callbacks])
         bar.remove_task(task)

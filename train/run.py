@@ -23,7 +23,7 @@ import numpy as np
 from ..models import recurrent
 from ..models.files import atomic_write, load_npz, save_json, save_npz
 from ..models.notes import END, START
-from .backend import hardware, log_scalars
+from .backend import distribute, hardware, log_scalars
 from .corpus import load_corpus
 from .dataset import EncodedSplit, prepare_splits
 from .progress import progress_display
@@ -68,7 +68,15 @@ class Run:
         keras.utils.set_random_seed(SEED)
         self.prepare()
         (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
+        replicas = distribute()
+        batch = self.config["training"]["batch_size"]
+        if batch % replicas:
+            raise RunError(f"{self.preset.name}.training.batch_size: {batch} does not split over {replicas} devices; "
+                           f"use a multiple of {replicas}")
+        if replicas > 1:
+            self.console.print(f"data-parallel over {replicas} devices (batch {batch // replicas} on each)")
         trainer = self.make_trainer()
+        trainer.replicas = replicas
         if self.resume:
             trainer.load()
             self.state = json.loads(self.state_file.read_text())
