@@ -24,4 +24,8 @@ def dummy_jack_server(name: str):
         yield name
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a server stuck in its shutdown must not outlive the run
+            server.kill()
+            server.wait(timeout=10)
