@@ -137,7 +137,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
     import contextlib
 
     from ..live.engine import Engine
-    from ..live.ports import PortError, default_api, open_input, open_output
+    from ..live.ports import PortError, TransportWatch, default_api, open_input, open_output
 
     api = args.api or default_api()
     with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and its
@@ -148,7 +148,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
         except PortError as exc:
             return fail("play", exc)
         engine = Engine(companion, output.send, settings, recorder, say)
-        runner = make_runner(engine, source, args)
+        runner = make_runner(engine, source, args, TransportWatch(api, [source, output], say, engine.release_sounding))
         print(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
               f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock})",
               flush=True)
@@ -159,20 +159,22 @@ def play(companion, settings, args, recorder, started: float) -> int:
         except KeyboardInterrupt:
             pass
         except Exception as exc:  # noqa: BLE001 - a bug must still end in silence and one line, not a hung note
-            failure.append(f"{type(exc).__name__}: {exc}")
+            failure.append(f"internal error ({type(exc).__name__}: {exc})")
         finally:
             released = engine.close()
+        if runner.failure:
+            failure.append(runner.failure)
     print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
           f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}", flush=True)
     if recorder:
         print(f"recorded {recorder.save()}", flush=True)
     if failure:
-        print(f"musigan play: stopped by an internal error ({failure[0]}); every note was released", file=sys.stderr)
+        print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
         return 1
     return 0
 
 
-def make_runner(engine, source, args):
+def make_runner(engine, source, args, watch):
     """The real-time loop on the chosen clock, program changes loading presets, and every signal
     that ends a session (a closed terminal or a dropped ssh too) stopping it cleanly."""
     from ..live.clock import InternalClock, MidiClock
@@ -183,7 +185,7 @@ def make_runner(engine, source, args):
     clock = MidiClock(spq) if args.clock == "midi" else InternalClock(engine.settings.bpm, spq, time.perf_counter())
     programs = args.programs.split(",") if args.programs else sorted(
         name for name, p in load_presets(args.config).items() if p.trained)
-    runner = Runner(engine, clock, source,
+    runner = Runner(engine, clock, source, watch=watch,
                     load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
     for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(ending, lambda *_: runner.stop())
@@ -198,8 +200,8 @@ def watch_threads(runner) -> list[str]:
     failures: list[str] = []
 
     def on_thread_error(hook):
-        failures.append(f"{hook.exc_type.__name__} on thread {hook.thread.name if hook.thread else '?'}: "
-                        f"{hook.exc_value}")
+        thread = hook.thread.name if hook.thread else "?"
+        failures.append(f"internal error ({hook.exc_type.__name__} on thread {thread}: {hook.exc_value})")
         runner.stop()
 
     threading.excepthook = on_thread_error

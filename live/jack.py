@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 
 @contextlib.contextmanager
@@ -13,6 +14,7 @@ def dummy_jack_server(name: str):
     """Start `jackd -n NAME -d dummy`, point this process (and its children) at it, stop it after."""
     if shutil.which("jackd") is None:
         raise RuntimeError("jackd is not installed: `apt-get install jackd2`")
+    clear_stale_jack_state()
     os.environ.update(JACK_NO_AUDIO_RESERVATION="1", JACK_DEFAULT_SERVER=name)
     server = subprocess.Popen(["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "64"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -29,3 +31,13 @@ def dummy_jack_server(name: str):
         except subprocess.TimeoutExpired:  # a server stuck in its shutdown must not outlive the run
             server.kill()
             server.wait(timeout=10)
+
+
+def clear_stale_jack_state() -> None:
+    """jackd keeps a registry of servers and their semaphores in /dev/shm; a server that was killed
+    leaves its entry behind, and after a handful of them no server starts ("Too many servers already
+    active"). With no jackd running, everything there is stale: clear it."""
+    if subprocess.run(["pgrep", "-x", "jackd"], capture_output=True).returncode == 0:
+        return
+    for path in Path("/dev/shm").glob("jack*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)

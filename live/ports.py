@@ -1,6 +1,8 @@
 """MIDI ports through python-rtmidi: listing per API, and clear errors when a port is missing."""
 from __future__ import annotations
 
+import os
+import socket
 import sys
 import threading
 import time
@@ -92,10 +94,31 @@ def _find(ports: list[str], wanted: str, direction: str, api: str) -> int:
 
 class Port:
     """An open rtmidi port, in the spirit of mido's BasePort: a context manager whose `close()` runs
-    once and knows the order things must go in (drain what was sent, stop helpers, close)."""
+    once and knows the order things must go in (drain what was sent, stop helpers, close). A port
+    opened on a named peer (`target`) follows it: `follow()` notices it vanish and reconnects it."""
 
-    def __init__(self, rt, description: str):
+    def __init__(self, rt, description: str, target: str | None = None, port_name: str | None = None):
         self.rt, self.description, self.closed = rt, description, False
+        self.target, self.port_name, self.lost = target, port_name, False
+
+    def follow(self, log) -> bool:
+        """Check the named peer once; say a change once. True while the peer is gone."""
+        ports = self.rt.get_ports()
+        if self.target in ports and not self.lost:
+            return False
+        # a restarted client may come back renamed (`synth-01`): its port's own name is what counts
+        back = next((p for p in ports if p == self.target or p.split(":", 1)[-1] == self.target.split(":", 1)[-1]),
+                    None)
+        if back is None:
+            if not self.lost:
+                log(f"{self.description} is gone; waiting for it to come back")
+            self.lost = True
+        elif self.lost:
+            self.rt.close_port()
+            self.rt.open_port(ports.index(back), self.port_name)
+            self.target, self.lost = back, False
+            log(f"{self.description} is back: reconnected to '{back}'")
+        return self.lost
 
     def __enter__(self):
         return self
@@ -121,8 +144,8 @@ class OutputPort(Port):
 
 
 class InputPort(Port):
-    def __init__(self, rt, description: str, guard: "SysexGuard | None" = None):
-        super().__init__(rt, description)
+    def __init__(self, rt, description: str, guard: "SysexGuard | None" = None, target: str | None = None):
+        super().__init__(rt, description, target, JACK_INPUT_PORT)
         self.guard = guard
 
     def poll(self) -> list[tuple[float, list[int]]]:
@@ -177,9 +200,10 @@ def open_output(api: str, name: str | None = None, client: str = "musigan") -> O
                             f"name with --output (output ports here: {listed})")
         port.open_virtual_port(VIRTUAL_OUTPUT)
         return OutputPort(port, f"virtual output '{VIRTUAL_OUTPUT}'")
-    index = _find(port.get_ports(), name, "output", api)
-    port.open_port(index)
-    return OutputPort(port, f"output '{port.get_ports()[index]}'")
+    ports = port.get_ports()
+    index = _find(ports, name, "output", api)
+    port.open_port(index, "musigan")
+    return OutputPort(port, f"output '{ports[index]}'", ports[index], "musigan")
 
 
 def open_input(api: str, name: str | None = None, client: str = "musigan in") -> InputPort:
@@ -193,9 +217,10 @@ def open_input(api: str, name: str | None = None, client: str = "musigan in") ->
     if name is None:
         hardware = [i for i, p in enumerate(ports) if not any(word in p.lower() for word in NOT_HARDWARE)]
         if hardware and api != "jack":
-            port.open_port(hardware[0])
-            return InputPort(port, f"input '{ports[hardware[0]]}'")
+            port.open_port(hardware[0], JACK_INPUT_PORT)
+            return InputPort(port, f"input '{ports[hardware[0]]}'", target=ports[hardware[0]])
         name = "virtual"
+    target = None
     if name == "virtual":
         if api == "windows":
             raise PortError("Windows has no virtual MIDI ports: pass your keyboard's name with --input "
@@ -204,6 +229,42 @@ def open_input(api: str, name: str | None = None, client: str = "musigan in") ->
         port_name, description = VIRTUAL_INPUT, f"virtual input '{VIRTUAL_INPUT}'"
     else:
         index = _find(ports, name, "input", api)
-        port_name, description = JACK_INPUT_PORT, f"input '{ports[index]}'"
+        port_name, description, target = JACK_INPUT_PORT, f"input '{ports[index]}'", ports[index]
         port.open_port(index, JACK_INPUT_PORT)
-    return InputPort(port, description, SysexGuard(port_name) if api == "jack" else None)
+    return InputPort(port, description, SysexGuard(port_name) if api == "jack" else None, target)
+
+
+def jack_server_alive() -> bool:
+    """Whether the JACK server this process talks to still answers on its socket. rtmidi cannot
+    tell: after the server dies its clients keep listing the ports they knew."""
+    server = os.environ.get("JACK_DEFAULT_SERVER", "default")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(f"/dev/shm/jack_{server}_{os.getuid()}_0")
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+class TransportWatch:
+    """Once a second: is the MIDI server still there (JACK), are the named peers still there? A
+    vanished peer is said once and reconnected when it is back (`Port.follow`); `check` returns the
+    reason to stop when the server itself is gone."""
+
+    def __init__(self, api: str, ports, log, on_lost, period: float = 1.0):
+        self.api, self.ports, self.log, self.on_lost, self.period = api, list(ports), log, on_lost, period
+        self.next_check = 0.0
+
+    def check(self, now: float) -> str | None:
+        if now < self.next_check:
+            return None
+        self.next_check = now + self.period
+        if self.api == "jack" and not jack_server_alive():
+            return "the JACK server is gone"
+        for port in (p for p in self.ports if p.target):
+            was_lost = port.lost
+            if port.follow(self.log) and not was_lost:
+                self.on_lost()  # what sounded through it is gone with it: nothing may stay held
+        return None

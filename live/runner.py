@@ -37,9 +37,10 @@ class Latency:
 
 
 class Runner:
-    def __init__(self, engine, clock, midi_in, load_companion=None):
+    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None):
         self.engine, self.clock, self.load_companion = engine, clock, load_companion
-        self.source = midi_in
+        self.source, self.watch = midi_in, watch
+        self.failure: str | None = None  # why the loop stopped itself (the MIDI server died)
         self.stop_event = threading.Event()
         self.latency = Latency()
         self.next_step = 0
@@ -76,6 +77,9 @@ class Runner:
                 break
             if self.clock.stalled(now) and not self.paused:
                 self.pause()
+            if self.watch and (reason := self.watch.check(now)):
+                self.failure = reason
+                break
             if self.clock.running and self.clock.next_step_time(self.next_step) <= now:
                 self.engine.on_step(self.next_step)
                 self.next_step += 1

@@ -1,4 +1,5 @@
 """`musigan play` as a subprocess on real JACK MIDI ports, driven by an independent rtmidi client."""
+import os
 import signal
 import subprocess
 import sys
@@ -59,11 +60,11 @@ def held(received):
     return sounding
 
 
-def start_play(tmp_path, *extra):
+def start_play(tmp_path, *extra, env=None):
     process = subprocess.Popen(
         [sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual", "--quiet",
          "--preset", "bach-chorales-gru", "--seed", "1", "--record", str(tmp_path / "session.mid"), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
     reader.start()
@@ -147,3 +148,53 @@ def test_respond_answers_a_phrase_played_into_the_port(jack_server, tmp_path):
 def test_missing_output_port_lists_the_ports_there(jack_server):
     with pytest.raises(PortError, match="no MIDI output port matching 'nowhere' on jack; output ports:"):
         open_output("jack", "nowhere")
+
+
+def test_a_vanished_output_peer_is_said_once_and_reconnected(jack_server, tmp_path):
+    synth = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="synth")
+    synth.open_virtual_port("synth in")
+    process, lines = start_play(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony", "--output", "synth in")
+    client = Client()
+    try:
+        client.connect()
+        synth.close_port()
+        synth.delete()  # the synth quits
+        deadline = time.time() + 5
+        while time.time() < deadline and not any("is gone; waiting" in line for line in lines):
+            time.sleep(0.05)
+        assert sum("is gone; waiting" in line for line in lines) == 1, "".join(lines)
+        synth = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="synth")
+        synth.ignore_types(sysex=True, timing=True, active_sense=True)
+        heard = []
+        synth.set_callback(lambda event, _: heard.append(event[0]))
+        synth.open_virtual_port("synth in")
+        while time.time() < deadline + 5 and not any("is back: reconnected" in line for line in lines):
+            time.sleep(0.05)
+        assert any("is back: reconnected" in line for line in lines), "".join(lines)
+        time.sleep(0.2)
+        assert client.until((0x90, 72, 100), lambda r: any(d[0] & 0xF0 == 0x90 for d in heard))
+        client.send(0x80, 72, 0)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+        synth.delete()
+
+
+def test_the_jack_server_dying_ends_the_session_with_its_reason(tmp_path):
+    server = f"musigan-doomed-{os.getpid()}"
+    env = {**os.environ, "JACK_DEFAULT_SERVER": server, "JACK_NO_AUDIO_RESERVATION": "1"}
+    jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "64"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        assert subprocess.run(["jack_wait", "-w", "-t", "10"], env=env, capture_output=True).returncode == 0
+        process, lines = start_play(tmp_path, "--mode", "solo", env=env)
+        jackd.terminate()  # gone for its clients either way; a killed one would leave its registry entry
+        jackd.wait(timeout=10)
+        code = process.wait(timeout=20)
+        assert code == 1 and any("the JACK server is gone" in line for line in lines), "".join(lines)
+    finally:
+        if jackd.poll() is None:
+            jackd.kill()
