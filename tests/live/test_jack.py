@@ -1,4 +1,5 @@
 """`musigan play` as a subprocess on real JACK MIDI ports, driven by an independent rtmidi client."""
+import contextlib
 import os
 import signal
 import subprocess
@@ -77,6 +78,28 @@ def start_play(tmp_path, *extra, env=None):
     return process, lines
 
 
+@contextlib.contextmanager
+def session(tmp_path, *extra):
+    """`musigan play` with the test's client connected; whatever happens, nothing outlives the test."""
+    process, lines = start_play(tmp_path, *extra)
+    client = Client()
+    try:
+        client.connect()
+        yield process, lines, client
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+
+
+def said(lines, text: str, timeout: float = 5.0) -> bool:
+    """Whether musigan's output says `text` within `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and not any(text in line for line in lines):
+        time.sleep(0.05)
+    return any(text in line for line in lines)
+
+
 def stop_and_check_released(process, client, lines, ending=signal.SIGTERM):
     """End the session with a signal: it exits 0, every note it held is released, and CC 123 went out."""
     process.send_signal(ending)
@@ -86,29 +109,19 @@ def stop_and_check_released(process, client, lines, ending=signal.SIGTERM):
 
 
 def test_harmonize_over_real_ports_and_sigterm_leaves_nothing_held(jack_server, tmp_path):
-    process, lines = start_play(tmp_path, "--mode", "harmonize")
-    client = Client()
-    try:
-        client.connect()
+    with session(tmp_path, "--mode", "harmonize") as (process, lines, client):
         assert client.until((0x90, 72, 100), lambda r: len(held(r)) >= 1), lines
         voices = held(client.received)
         assert voices and all(v < 72 for v in voices)
         assert client.until((0x80, 72, 0), lambda r: not held(r))
         assert client.until((0x90, 74, 100), lambda r: held(r))  # voices sounding again, then it is told to stop
         stop_and_check_released(process, client, lines)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        client.close()
     assert any("stopped:" in line for line in lines)
     assert (tmp_path / "session.mid").exists()
 
 
 def test_malformed_bytes_never_deafen_it_and_sighup_leaves_nothing_held(jack_server, tmp_path):
-    process, lines = start_play(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony")
-    client = Client()
-    try:
-        client.connect()
+    with session(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony") as (process, lines, client):
         for junk in ([0xE0, 5], [0xF1], [0xF2, 3], [0xF0, 0x43, 0x10]):  # the last one never ends
             client.send(*junk)
             time.sleep(0.25)
@@ -116,19 +129,12 @@ def test_malformed_bytes_never_deafen_it_and_sighup_leaves_nothing_held(jack_ser
             assert client.until((0x80, 72, 0), lambda r: not held(r))
         assert client.until((0x90, 74, 100), lambda r: held(r))
         stop_and_check_released(process, client, lines, signal.SIGHUP)  # the terminal closed
-    finally:
-        if process.poll() is None:
-            process.kill()
-        client.close()
     # the three truncated messages reach the parser; the unterminated sysex never does (rtmidi holds it)
     assert any("3 malformed message(s) dropped" in line for line in lines), "".join(lines)
 
 
 def test_respond_answers_a_phrase_played_into_the_port(jack_server, tmp_path):
-    process, lines = start_play(tmp_path, "--mode", "respond", "--bpm", "240", "--answer-bars", "1")
-    client = Client()
-    try:
-        client.connect()
+    with session(tmp_path, "--mode", "respond", "--bpm", "240", "--answer-bars", "1") as (process, lines, client):
         for pitch in (67, 69, 71, 72):
             client.send(0x90, pitch, 90)
             time.sleep(0.2)
@@ -137,10 +143,6 @@ def test_respond_answers_a_phrase_played_into_the_port(jack_server, tmp_path):
         assert client.wait_for(lambda r: not held(r) and len(r) > 1, timeout=10)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        client.close()
     # four notes played; the transport may lose one of them (see Client.until)
     assert any(line.startswith(("heard 4 notes", "heard 3 notes")) for line in lines), "".join(lines)
 
@@ -153,34 +155,23 @@ def test_missing_output_port_lists_the_ports_there(jack_server):
 def test_a_vanished_output_peer_is_said_once_and_reconnected(jack_server, tmp_path):
     synth = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="synth")
     synth.open_virtual_port("synth in")
-    process, lines = start_play(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony", "--output", "synth in")
-    client = Client()
-    try:
-        client.connect()
+    extra = ("--mode", "harmonize", "--preset", "bach-harmony", "--output", "synth in")
+    with session(tmp_path, *extra) as (process, lines, client):
         synth.close_port()
         synth.delete()  # the synth quits
-        deadline = time.time() + 5
-        while time.time() < deadline and not any("is gone; waiting" in line for line in lines):
-            time.sleep(0.05)
-        assert sum("is gone; waiting" in line for line in lines) == 1, "".join(lines)
+        assert said(lines, "is gone; waiting") and sum("is gone; waiting" in line for line in lines) == 1
         synth = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="synth")
         synth.ignore_types(sysex=True, timing=True, active_sense=True)
         heard = []
         synth.set_callback(lambda event, _: heard.append(event[0]))
         synth.open_virtual_port("synth in")
-        while time.time() < deadline + 5 and not any("is back: reconnected" in line for line in lines):
-            time.sleep(0.05)
-        assert any("is back: reconnected" in line for line in lines), "".join(lines)
+        assert said(lines, "is back: reconnected"), "".join(lines)
         time.sleep(0.2)
         assert client.until((0x90, 72, 100), lambda r: any(d[0] & 0xF0 == 0x90 for d in heard))
         client.send(0x80, 72, 0)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        client.close()
-        synth.delete()
+    synth.delete()
 
 
 def test_the_jack_server_dying_ends_the_session_with_its_reason(tmp_path):
