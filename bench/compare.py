@@ -42,10 +42,10 @@ def lm_phrases(preset, conditions, seed: int):
 
 
 def gan_phrases(preset, conditions, seed: int):
-    stepper, encoding, model = load_stepper(preset), preset.encoding(), preset.config["model"]
+    stepper, encoding, model = load_stepper(preset), preset.encoding(), preset.config.model
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     rng = np.random.default_rng(seed)
-    return [generate_phrase(stepper, rng, c, STEPS, model["noise"], allowed=allowed) for c in conditions]
+    return [generate_phrase(stepper, rng, c, STEPS, model.noise, allowed=allowed) for c in conditions]
 
 
 def plot(results, rolls, real, out: Path) -> None:

@@ -20,11 +20,11 @@ import platform  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
-
+from musigan.models.preset_schema import Model  # noqa: E402
 from musigan.models.presets import load_presets  # noqa: E402
 from musigan.models.stepper import Stepper, load_stepper  # noqa: E402
 
-BIG = {"cell": "gru", "layers": 2, "units": 512, "embedding": 64, "dropout": 0.0, "head": "softmax"}
+BIG = Model(cell="gru", layers=2, units=512, embedding=64, dropout=0.0, head="softmax")
 VOCAB = 89
 
 
@@ -50,7 +50,6 @@ def stepper_inputs(stepper: Stepper, count: int, rng) -> list:
 
 def keras_baselines(weights: dict, count: int, rng) -> dict[str, list[float]]:
     import tensorflow as tf
-
     from musigan.models import recurrent
 
     keras = recurrent.keras
@@ -83,7 +82,9 @@ def main() -> None:
 
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    from musigan.models import recurrent  # builds the random 2x512 GRU's weights the Keras way
+    from musigan.models import (
+        recurrent,  # builds the random 2x512 GRU's weights the Keras way
+    )
 
     big_weights = recurrent.export_weights(recurrent.build_language_model(BIG, VOCAB))
     rows = []

@@ -28,10 +28,10 @@ SHAPES = (("lstm", 32, 200), ("gru", 32, 200), ("gru", 128, 64))
 KERAS_RUNNER = """
 import json, sys, time
 import numpy as np
+from musigan.models.preset_schema import Model
 from musigan.models.recurrent import build_language_model, keras
 cell, batch, length, steps, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-model = build_language_model({"cell": cell, "layers": %d, "units": %d, "embedding": %d, "dropout": 0.0,
-                              "head": "softmax"}, %d)
+model = build_language_model(Model(cell=cell, layers=%d, units=%d, embedding=%d, dropout=0.0, head="softmax"), %d)
 model.compile(optimizer=keras.optimizers.Adam(1e-3),
               loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 rng = np.random.default_rng(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..models.presets import TRANSPOSE_MODES
+from ..models.preset_schema import TRANSPOSE_MODES
 from .args import fail, number
 
 

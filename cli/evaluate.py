@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..models.presets import SPLITS
+from ..models.preset_schema import SPLITS
 from .args import add_preset_options, fail
 
 
@@ -27,7 +27,7 @@ def run(args) -> int:
     try:
         preset = get_preset(args.preset, args.config)
         weights = preset.load_weights()
-        if preset.config["model"]["kind"] == "gan":
+        if preset.config.model.kind == "gan":
             return gan_figures(preset, args)
     except PresetError as exc:
         return fail("evaluate", exc)
@@ -36,20 +36,20 @@ def run(args) -> int:
     from ..train.dataset import prepare_splits
     from ..train.evaluate import split_nll
 
-    data = preset.config["data"]
+    data = preset.config.data
     encoding = preset.encoding()
     try:
-        corpus = load_corpus(args.data or preset.source(), steps_per_quarter=data["steps_per_quarter"],
+        corpus = load_corpus(args.data or preset.source(), steps_per_quarter=data.steps_per_quarter,
                              progress=True)
     except SourceError as exc:
         return fail("evaluate", exc)
     # On its own data a preset is measured on exactly the pieces it was trained and carded with.
-    max_pieces = data["max_pieces"] if not args.data else 0
-    transpose = "normalize" if data["transpose"] == "normalize" else "none"
-    split = prepare_splits(corpus.resplit(data["split"]), encoding, transpose, max_pieces)[args.split]
+    max_pieces = data.max_pieces if not args.data else 0
+    transpose = "normalize" if data.transpose == "normalize" else "none"
+    split = prepare_splits(corpus.resplit(data.split), encoding, transpose, max_pieces)[args.split]
     if not split.pieces:
         return fail("evaluate", f"{corpus.source} has no {args.split} pieces in the encoding's range")
-    model = recurrent.build_language_model(preset.config["model"], encoding.vocab_size)
+    model = recurrent.build_language_model(preset.config.model, encoding.vocab_size)
     try:
         recurrent.import_weights(model, weights, str(preset.weights_file))
     except ValueError as exc:
@@ -58,12 +58,12 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    grid = f"1/{4 * data['steps_per_quarter']} note" if data["steps_per_quarter"] > 1 else "quarter note"
+    grid = f"1/{4 * data.steps_per_quarter} note" if data.steps_per_quarter > 1 else "quarter note"
     print_table(f"{preset.name} [{args.split}] on {corpus.source}; a step is a {grid}",
                 ("pieces", "steps", "tokens", "nats/step", "nats/token", "bits/token"),
                 (result["pieces"], result["steps"], result["tokens"], f"{result['nll_per_step']:.4f}",
                  f"{result['nll_per_token']:.4f}", f"{result['bits_per_token']:.4f}"))
-    if preset.config["model"]["head"] == "sigmoid":
+    if preset.config.model.head == "sigmoid":
         print("nats/step is the frame-level NLL of the published JSB results (88-key Bernoulli sum).")
     return 0
 

@@ -11,7 +11,7 @@ import sys
 import time
 
 from ..live.ports import API_NAMES
-from ..models.presets import MODES
+from ..models.preset_schema import MODES
 from .args import add_preset_options, add_sampling_options, fail, number, say
 
 CONTROLS = (("temperature", 16, "temperature (0.1..2.0)"), ("answer", 17, "answer length (0..8 bars)"),
@@ -86,13 +86,13 @@ def check_flags(args) -> str | None:
 def build_settings(args, preset):
     from ..live.engine import LiveSettings
 
-    live = preset.config["live"]
+    live = preset.config.live
     return LiveSettings(
-        mode=args.mode or live["mode"],
+        mode=args.mode or live.mode,
         channel_in=None if args.channel_in is None else args.channel_in - 1,
-        channel_out=(args.channel_out or live["channel"]) - 1,
-        bpm=args.bpm or live["bpm"],
-        answer_bars=live["answer_bars"] if args.answer_bars is None else args.answer_bars,
+        channel_out=(args.channel_out or live.channel) - 1,
+        bpm=args.bpm or live.bpm,
+        answer_bars=live.answer_bars if args.answer_bars is None else args.answer_bars,
         phrase_gap_beats=args.phrase_gap, voices=args.voices,
         cc_temperature=args.cc_temperature, cc_answer=args.cc_answer, cc_mode=args.cc_mode, cc_panic=args.cc_panic)
 

@@ -26,7 +26,7 @@ def quality(preset) -> str:
         return f"{metrics['test_music']['mean_overlap']:.3f} ovl"
     if "test" not in metrics:
         return "trained"
-    return f"{metrics['test']['nll_per_step']:.3f} {grid(preset.config['data']['steps_per_quarter'])}"
+    return f"{metrics['test']['nll_per_step']:.3f} {grid(preset.config.data.steps_per_quarter)}"
 
 
 def run(args) -> int:
@@ -44,10 +44,10 @@ def run(args) -> int:
     for column in ("name", "model", "data", "encoding", "quality", "mode"):
         table.add_column(column, no_wrap=True)
     for name, preset in sorted(presets.items()):
-        model, data, live = preset.config["model"], preset.config["data"], preset.config["live"]
-        cell = "gan" if model["kind"] == "gan" else model["cell"]
-        source = data["source"].rsplit("/", 1)[-1].removeprefix("jsb:").removeprefix("corpus:")
-        table.add_row(name, f"{cell} {model['layers']}x{model['units']}", source, data["encoding"]["name"],
-                      quality(preset), live["mode"])
+        model, data, live = preset.config.model, preset.config.data, preset.config.live
+        cell = "gan" if model.kind == "gan" else model.cell
+        source = data.source.rsplit("/", 1)[-1].removeprefix("jsb:").removeprefix("corpus:")
+        table.add_row(name, f"{cell} {model.layers}x{model.units}", source, data.encoding["name"],
+                      quality(preset), live.mode)
     Console().print(table)
     return 0

@@ -39,7 +39,7 @@ def run(args) -> int:
     from ..train.corpus import SourceError
     from ..train.run import Run, RunError
 
-    gan = preset.config["model"]["kind"] == "gan"
+    gan = preset.config.model.kind == "gan"
     run_dir = Path(args.out or Path("runs") / preset.name)
     output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
     try:

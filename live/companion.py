@@ -223,7 +223,7 @@ COMPANIONS = {"frames": FramesCompanion, "pianoroll": PianorollCompanion, "event
 def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
     """The live companion of a preset: a GAN's phrase companion, else the language-model companion of
     its encoding."""
-    if preset.config["model"]["kind"] == "gan":
+    if preset.config.model.kind == "gan":
         from .gan_companion import GanCompanion
 
         return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)

@@ -14,7 +14,7 @@ import mido
 
 from ..models.notes import PITCH, NoteSequence, notes_array
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.presets import MODES
+from ..models.preset_schema import MODES
 from .tracker import NoteTracker
 
 GRACE_STEPS = 0.5  # a release within half a step before a boundary still sounds at it

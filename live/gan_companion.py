@@ -13,18 +13,24 @@ from collections import deque
 import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.phrase_gan import STEPS_PER_BAR, condition_bar, generate_bars, keys_in_range
+from ..models.phrase_gan import (
+    STEPS_PER_BAR,
+    condition_bar,
+    generate_bars,
+    keys_in_range,
+)
+from ..models.preset_schema import Model
 from ..models.stepper import load_stepper
 
 
 class GanCompanion:
     can_harmonize = False
 
-    def __init__(self, name: str, stepper, encoding, model: dict, seed=None, max_notes: int = 4,
+    def __init__(self, name: str, stepper, encoding, model: Model, seed=None, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None,
                  temperature: float = 1.0):
         self.name, self.stepper, self.encoding = name, stepper, encoding
-        self.phrase_bars, self.noise, self.max_notes = model["phrase_bars"], model["noise"], max_notes
+        self.phrase_bars, self.noise, self.max_notes = model.phrase_bars, model.noise, max_notes
         self.rng = np.random.default_rng(seed)
         self.temperature = temperature  # the noise's spread
         low = encoding.range.low
@@ -39,7 +45,7 @@ class GanCompanion:
         """`top_p` does not apply to a GAN (its phrases are thresholded, not sampled token by token)."""
         encoding = preset.encoding()
         trained = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
-        return cls(preset.name, load_stepper(preset), encoding, preset.config["model"], seed,
+        return cls(preset.name, load_stepper(preset), encoding, preset.config.model, seed,
                    trained_keys=trained, temperature=1.0 if temperature is None else temperature, **kwargs)
 
     @property

@@ -64,17 +64,17 @@ def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, spread: float =
     `spread` scales the generator's noise (what the temperature means for a GAN)."""
     from .phrase_gan import condition_bar, generate_bars, keys_in_range
 
-    model, encoding = preset.config["model"], preset.encoding()
+    model, encoding = preset.config.model, preset.encoding()
     condition = condition_bar(primer_rows, stepper.vocab_size)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
-    return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model["phrase_bars"], model["noise"],
+    return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model.phrase_bars, model.noise,
                          allowed=allowed, spread=spread)
 
 
 def max_note_steps(preset) -> int:
     """The longest a generated note may sound: the 99th percentile of the corpus's note lengths that
     training writes into the card, or two bars for a card from before it did."""
-    steps_per_bar = 4 * preset.config["data"]["steps_per_quarter"]
+    steps_per_bar = 4 * preset.config.data.steps_per_quarter
     return int(preset.card()["data"].get("note_length_p99") or 2 * steps_per_bar)
 
 
@@ -85,7 +85,7 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
     sampling values; a GAN takes the temperature as its noise's spread and has no top-p."""
     stepper, encoding = load_stepper(preset), preset.encoding()
     primer_items = list(encoding.encode(primer)) if primer is not None else []
-    if preset.config["model"]["kind"] == "gan":
+    if preset.config.model.kind == "gan":
         rows = gan_bars(preset, stepper, primer_items, bars, seed, 1.0 if temperature is None else temperature)
         answer = encoding.decode(rows)
     else:
@@ -102,5 +102,5 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
         primer_notes[:, VOICE] = 0
         parts.insert(0, primer_notes)
     return NoteSequence(np.concatenate(parts), steps_per_quarter=encoding.steps_per_quarter,
-                        tempo_bpm=preset.config["live"]["bpm"], name=f"musigan {preset.name}",
+                        tempo_bpm=preset.config.live.bpm, name=f"musigan {preset.name}",
                         voice_names=("primer", "musigan"))

@@ -9,9 +9,8 @@ module.
 """
 from __future__ import annotations
 
-import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,62 +20,7 @@ from ..paths import SHIPPED_PRESETS as SHIPPED
 from ..paths import bundled_jsb, user_presets_dir
 from .encodings import make_encoding
 from .files import load_npz
-
-REQUIRED = object()
-MODES = ("respond", "harmonize", "solo")
-TRANSPOSE_MODES = ("none", "normalize", "augment")
-SPLITS = ("train", "valid", "test")
-
-# section -> key -> (type, default, allowed values or None)
-SCHEMA = {
-    "data": {
-        "source": (str, REQUIRED, None),
-        "encoding": (dict, REQUIRED, None),
-        "steps_per_quarter": (int, 4, None),
-        "transpose": (str, "none", TRANSPOSE_MODES),
-        "max_pieces": (int, 0, None),
-        "max_shift": (int, 6, None),     # augment: transpositions up to this many semitones either way
-        "split": (dict, {"valid": 0.1, "test": 0.1}, None),  # folder/corpus sources: fraction or piece names
-    },
-    "model": {
-        "kind": (str, "lm", ("lm", "gan")),
-        "cell": (str, "gru", ("gru", "lstm")),
-        "layers": (int, 2, None),
-        "units": (int, 256, None),
-        "embedding": (int, 64, None),
-        "dropout": (float, 0.2, None),
-        "head": (str, "softmax", ("softmax", "sigmoid")),
-        "noise": (int, 16, None),         # gan: noise dimensions per step and per phrase
-        "phrase_bars": (int, 4, None),    # gan: bars of 16 steps in one generated phrase
-    },
-    "training": {
-        "epochs": (int, 20, None),
-        "batch_size": (int, 32, None),
-        "sequence_length": (int, 128, None),
-        "learning_rate": (float, 1e-3, None),
-        "patience": (int, 5, None),       # epochs without a better valid score before training stops
-        "lr_patience": (int, 0, None),    # epochs without a better valid score before the rate decays (0: never)
-        "lr_decay": (float, 0.5, None),   # what the rate is multiplied by then
-        "sample_every": (int, 5, None),
-        "max_minutes": (float, 0.0, None),
-    },
-    "sampling": {
-        "temperature": (float, 1.0, None),
-        "top_p": (float, 0.95, None),
-    },
-    "live": {
-        "mode": (str, "respond", MODES),
-        "channel": (int, 1, None),
-        "answer_bars": (int, 2, None),
-        "bpm": (float, 100.0, None),
-    },
-}
-TOP_LEVEL = {"description": (str, "", None), "weights": (str, None, None)}
-
-
-class PresetError(ValueError):
-    """A preset that cannot be used; the message names the file and the key."""
-
+from .preset_schema import SECTIONS, PresetConfig, PresetError, build_section, check_value
 
 def _has_weights(stem: Path) -> bool:
     return stem.with_suffix(".npz").exists() and stem.with_suffix(".json").exists()
@@ -88,7 +32,7 @@ class Preset:
     the data source is kept as the YAML names it (cards record that) and resolved against
     `source_folder`, the folder of the YAML file that named it."""
     name: str
-    config: dict
+    config: PresetConfig
     origin: Path
     weights_stem: Path
     output_stem: Path
@@ -111,7 +55,7 @@ class Preset:
 
     def source(self) -> str:
         """The data source, readable from any working directory."""
-        return resolve_source(self.config["data"]["source"], self.source_folder)
+        return resolve_source(self.config.data.source, self.source_folder)
 
     def card(self) -> dict:
         if not self.card_file.exists():
@@ -137,21 +81,8 @@ def resolve_source(source: str, folder: Path) -> str:
     return source if Path(path).is_absolute() else prefix + str((folder / path).resolve())
 
 
-def encoding_config(config: dict) -> dict:
-    return {**config["data"]["encoding"], "steps_per_quarter": config["data"]["steps_per_quarter"]}
-
-
-def _check(value, expected, allowed, where):
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
-        names = {str: "a string", int: "an integer", float: "a number", dict: "a mapping"}
-        raise PresetError(f"{where}: expected {names[expected]}, got {value!r}")
-    if allowed and value not in allowed:
-        raise PresetError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
-    if expected in (int, float) and value < 0:
-        raise PresetError(f"{where}: must not be negative, got {value!r}")
-    return value
+def encoding_config(config: PresetConfig) -> dict:
+    return {**config.data.encoding, "steps_per_quarter": config.data.steps_per_quarter}
 
 
 def _check_split(split: dict, where: str) -> None:
@@ -167,73 +98,56 @@ def _check_split(split: dict, where: str) -> None:
         raise PresetError(f"{where}: the valid and test fractions leave nothing to train on")
 
 
-def _fill(entry: dict, schema: dict, where: str) -> dict:
-    unknown = sorted(set(entry) - set(schema))
-    if unknown:
-        raise PresetError(f"{where}.{unknown[0]}: unknown key (known: {', '.join(schema)})")
-    out = {}
-    for key, (expected, default, allowed) in schema.items():
-        if key not in entry:
-            if default is REQUIRED:
-                raise PresetError(f"{where}.{key}: missing required key")
-            out[key] = copy.deepcopy(default)
-        else:
-            out[key] = _check(entry[key], expected, allowed, f"{where}.{key}")
-    return out
-
-
 def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Preset:
     """Fill defaults and check every key; `base` is the preset this entry overrides, if any."""
     where = f"{origin}: {name}"
     if not isinstance(entry, dict):
         raise PresetError(f"{where}: a preset must be a mapping of sections, got {type(entry).__name__}")
-    merged = copy.deepcopy(base.config) if base else {}
+    merged = base.config.as_dict() if base else {}
     for key, value in entry.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "encoding":
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    unknown = sorted(set(merged) - set(SCHEMA) - set(TOP_LEVEL))
+        merged[key] = {**merged[key], **value} if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    unknown = sorted(set(merged) - set(SECTIONS) - {"description", "weights"})
     if unknown:
-        raise PresetError(f"{where}.{unknown[0]}: unknown key (known: {', '.join([*TOP_LEVEL, *SCHEMA])})")
-    config = {key: merged.get(key, default) for key, (_, default, _) in TOP_LEVEL.items()}
-    config["description"] = _check(config["description"], str, None, f"{where}.description")
-    if config["weights"] is not None:
-        config["weights"] = _check(config["weights"], str, None, f"{where}.weights")
-    for section, schema in SCHEMA.items():
-        value = merged.get(section, {})
-        if not isinstance(value, dict):
-            raise PresetError(f"{where}.{section}: expected a mapping, got {value!r}")
-        config[section] = _fill(value, schema, f"{where}.{section}")
+        raise PresetError(f"{where}.{unknown[0]}: unknown key (known: description, weights, {', '.join(SECTIONS)})")
+    weights = merged.get("weights")
+    config = PresetConfig(description=check_value(merged.get("description", ""), str, (), f"{where}.description"),
+                          weights=None if weights is None else check_value(weights, str, (), f"{where}.weights"),
+                          **{section: build_section(cls, merged.get(section, {}), f"{where}.{section}")
+                             for section, cls in SECTIONS.items()})
+    config = check_combination(config, where)
+    names_source = base is None or "source" in (entry.get("data") or {})
+    source_folder = origin.parent if names_source else base.source_folder
+    keeps_weights = base is not None and "weights" not in entry
+    stem = base.weights_stem if keeps_weights else origin.parent / (config.weights or name)
+    output = user_presets_dir() / name if origin == SHIPPED else origin.parent / (config.weights or name)
+    return Preset(name, config, origin, output if _has_weights(output) else stem, output, source_folder)
+
+
+def check_combination(config: PresetConfig, where: str) -> PresetConfig:
+    """What no single key's type can say: keys that must fit each other, and ranges."""
     try:
         encoding = make_encoding(encoding_config(config))
     except ValueError as exc:
         raise PresetError(f"{where}.data.encoding: {exc}") from None
-    if config["model"]["kind"] == "gan":
+    if config.model.kind == "gan":
         if encoding.name != "pianoroll" or encoding.steps_per_quarter != 4:
             raise PresetError(f"{where}.data.encoding: a gan preset needs the pianoroll encoding on a 16th grid "
                               "(steps_per_quarter: 4)")
-        config["model"]["head"] = "sigmoid"
-    wants_rows = config["model"]["head"] == "sigmoid"
-    if wants_rows != (encoding.name == "pianoroll"):
-        raise PresetError(f"{where}.model.head: a {config['model']['head']} head does not fit the "
-                          f"{encoding.name} encoding (sigmoid goes with pianoroll, softmax with events/frames)")
+        config = replace(config, model=replace(config.model, head="sigmoid"))
+    if (config.model.head == "sigmoid") != encoding.rows:
+        raise PresetError(f"{where}.model.head: a {config.model.head} head does not fit the {encoding.name} "
+                          "encoding (sigmoid goes with pianoroll, softmax with events/frames)")
     for section, key in (("model", "layers"), ("model", "units"), ("training", "epochs"), ("training", "batch_size")):
-        if config[section][key] < 1:
+        if getattr(getattr(config, section), key) < 1:
             raise PresetError(f"{where}.{section}.{key}: must be at least 1")
-    if not 0 < config["sampling"]["top_p"] <= 1:
-        raise PresetError(f"{where}.sampling.top_p: must be in (0, 1], got {config['sampling']['top_p']}")
-    if config["sampling"]["temperature"] <= 0:
-        raise PresetError(f"{where}.sampling.temperature: must be > 0, got {config['sampling']['temperature']}")
-    _check_split(config["data"]["split"], f"{where}.data.split")
-    if not 1 <= config["live"]["channel"] <= 16:
-        raise PresetError(f"{where}.live.channel: must be 1..16, got {config['live']['channel']}")
-    names_source = base is None or "source" in (entry.get("data") or {})
-    source_folder = origin.parent if names_source else base.source_folder
-    keeps_weights = base is not None and "weights" not in entry
-    stem = base.weights_stem if keeps_weights else origin.parent / (config["weights"] or name)
-    output = user_presets_dir() / name if origin == SHIPPED else origin.parent / (config["weights"] or name)
-    return Preset(name, config, origin, output if _has_weights(output) else stem, output, source_folder)
+    if not 0 < config.sampling.top_p <= 1:
+        raise PresetError(f"{where}.sampling.top_p: must be in (0, 1], got {config.sampling.top_p}")
+    if config.sampling.temperature <= 0:
+        raise PresetError(f"{where}.sampling.temperature: must be > 0, got {config.sampling.temperature}")
+    _check_split(config.data.split, f"{where}.data.split")
+    if not 1 <= config.live.channel <= 16:
+        raise PresetError(f"{where}.live.channel: must be 1..16, got {config.live.channel}")
+    return config
 
 
 def read_yaml(path: Path) -> dict:

@@ -10,6 +10,7 @@ import os
 
 import numpy as np
 
+from .preset_schema import Model
 from .quiet import c_stderr_quiet
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -19,25 +20,25 @@ with c_stderr_quiet():  # TensorFlow 2.21 prints absl/oneDNN lines at import wha
 CELLS = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 
 
-def build_language_model(model: dict, vocab_size: int, input_width: int | None = None) -> keras.Model:
+def build_language_model(model: Model, vocab_size: int, input_width: int | None = None) -> keras.Model:
     """Embedding -> stacked GRU/LSTM -> logits over the next token (softmax) or next row (sigmoid).
 
     `model` is a preset's model section: cell, layers, units, embedding, dropout, head. A softmax head
     takes token ids; a sigmoid head takes rows of `input_width` (default: pianoroll rows as wide as
     the output), which is also how the GAN's generator is built (noise and condition in its rows).
     """
-    if model["head"] == "softmax":
+    if model.head == "softmax":
         inputs = keras.Input(shape=(None,), dtype="int32", name="tokens")
-        x = keras.layers.Embedding(vocab_size, model["embedding"], name="embedding")(inputs)
+        x = keras.layers.Embedding(vocab_size, model.embedding, name="embedding")(inputs)
     else:
         inputs = keras.Input(shape=(None, input_width or vocab_size), dtype="float32", name="rows")
-        x = keras.layers.Dense(model["embedding"], name="embedding")(inputs)
-    for index in range(model["layers"]):
-        x = keras.layers.Dropout(model["dropout"], name=f"dropout_{index}")(x)
-        x = CELLS[model["cell"]](model["units"], return_sequences=True, name=f"rnn_{index}")(x)
-    x = keras.layers.Dropout(model["dropout"], name="dropout_out")(x)
+        x = keras.layers.Dense(model.embedding, name="embedding")(inputs)
+    for index in range(model.layers):
+        x = keras.layers.Dropout(model.dropout, name=f"dropout_{index}")(x)
+        x = CELLS[model.cell](model.units, return_sequences=True, name=f"rnn_{index}")(x)
+    x = keras.layers.Dropout(model.dropout, name="dropout_out")(x)
     outputs = keras.layers.Dense(vocab_size, name="output")(x)
-    return keras.Model(inputs, outputs, name=f"{model['cell']}_{model['head']}_lm")
+    return keras.Model(inputs, outputs, name=f"{model.cell}_{model.head}_lm")
 
 
 def exported_layers(model: keras.Model) -> list:

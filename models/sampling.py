@@ -18,9 +18,9 @@ class Sampler:
     def from_preset(cls, preset, temperature: float | None = None, top_p: float | None = None,
                     seed: int | None = None) -> "Sampler":
         """The preset's sampling section, with whatever the user set (None = the preset's value)."""
-        sampling = preset.config["sampling"]
-        return cls(sampling["temperature"] if temperature is None else temperature,
-                   sampling["top_p"] if top_p is None else top_p, seed)
+        sampling = preset.config.sampling
+        return cls(sampling.temperature if temperature is None else temperature,
+                   sampling.top_p if top_p is None else top_p, seed)
 
     def categorical(self, logits: np.ndarray, allowed: np.ndarray | None = None,
                     structural: np.ndarray | None = None) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .preset_schema import Model
+
 GATES = {"gru": 3, "lstm": 4}
 
 
@@ -24,9 +26,9 @@ def _sigmoid(x: np.ndarray, out: np.ndarray) -> np.ndarray:
 class Stepper:
     """Streaming inference: feed one token (or pianoroll row) at a time, read next-step logits."""
 
-    def __init__(self, weights: dict[str, np.ndarray], model: dict, vocab_size: int):
-        self.cell, self.head = model["cell"], model["head"]
-        self.layers, self.units = model["layers"], model["units"]
+    def __init__(self, weights: dict[str, np.ndarray], model: Model, vocab_size: int):
+        self.cell, self.head = model.cell, model.head
+        self.layers, self.units = model.layers, model.units
         self.vocab_size = vocab_size
         self._check_shapes(weights, model)
         f32 = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in weights.items()}
@@ -53,13 +55,13 @@ class Stepper:
         self.reset()
 
     def _check_shapes(self, weights, model):
-        gates, units = GATES[model["cell"]], model["units"]
-        for i in range(model["layers"]):
+        gates, units = GATES[model.cell], model.units
+        for i in range(model.layers):
             key = f"rnn_{i}/recurrent_kernel"
             if key not in weights:
-                raise ValueError(f"weights have no {key!r}: they do not fit a {model['layers']}-layer model")
+                raise ValueError(f"weights have no {key!r}: they do not fit a {model.layers}-layer model")
             if weights[key].shape != (units, gates * units):
-                raise ValueError(f"{key} has shape {weights[key].shape}, a {model['cell']} of {units} units "
+                raise ValueError(f"{key} has shape {weights[key].shape}, a {model.cell} of {units} units "
                                  f"needs {(units, gates * units)}")
         if weights["output/bias"].shape != (self.vocab_size,):
             raise ValueError(f"output/bias has shape {weights['output/bias'].shape}, the encoding's vocabulary "
@@ -141,4 +143,4 @@ class Stepper:
 
 def load_stepper(preset) -> Stepper:
     """The stepper for a trained preset (see `models/presets.py`)."""
-    return Stepper(preset.load_weights(), preset.config["model"], preset.encoding().vocab_size)
+    return Stepper(preset.load_weights(), preset.config.model, preset.encoding().vocab_size)

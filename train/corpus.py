@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..models.midi_file import UnreadableFile
 from ..models.notes import NoteSequence
-from ..models.presets import SPLITS
+from ..models.preset_schema import SPLITS
 from ..paths import bundled_jsb, bundled_jsb_names
 from . import cache
 from .progress import progress_display

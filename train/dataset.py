@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models.notes import NoteSequence
-from ..models.presets import SPLITS
+from ..models.preset_schema import SPLITS
 from .transpose import AUGMENT_SHIFTS, apply_transposition, in_range_shifts
 
 

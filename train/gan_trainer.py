@@ -65,14 +65,14 @@ class GanTrainer:
                            "tf.GradientTape); unset KERAS_BACKEND. The language models train on any backend.")
         self.config, self.encoding, self.splits = config, encoding, splits
         self.generator_file, self.critic_file = run_dir / "generator.keras", run_dir / "critic.keras"
-        self.steps = config["model"]["phrase_bars"] * STEPS_PER_BAR
+        self.steps = config.model.phrase_bars * STEPS_PER_BAR
         phrases, conditions = phrase_windows(splits["valid"], self.steps)
         pick = np.random.default_rng(0).permutation(len(phrases))[:MONITOR_PHRASES]
         self.reference = phrases[pick], conditions[pick]
 
     def build(self) -> None:
-        rate, keys = self.config["training"]["learning_rate"], self.encoding.vocab_size
-        self.generator = build_generator(self.config["model"], keys)
+        rate, keys = self.config.training.learning_rate, self.encoding.vocab_size
+        self.generator = build_generator(self.config.model, keys)
         self.critic = build_discriminator(self.steps, keys)
         self.generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
         self.critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
@@ -118,7 +118,7 @@ class GanTrainer:
         return train_step
 
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
-        batch, noise = self.config["training"]["batch_size"], self.config["model"]["noise"]
+        batch, noise = self.config.training.batch_size, self.config.model.noise
         rng = np.random.default_rng(SEED + epoch)
         phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
         order = rng.permutation(len(phrases))
@@ -153,9 +153,9 @@ class GanTrainer:
         return [min(lows), max(highs)]
 
     def generated_sequences(self, weights: dict, conditions, seed: int):
-        stepper = Stepper(weights, self.config["model"], self.encoding.vocab_size)
+        stepper = Stepper(weights, self.config.model, self.encoding.vocab_size)
         rng = np.random.default_rng(seed)
-        noise = self.config["model"]["noise"]
+        noise = self.config.model.noise
         allowed = keys_in_range({"data": {"pitch_range": self.pitch_range()}}, self.encoding.range.low,
                                 self.encoding.vocab_size)
         return [self.encoding.decode(generate_phrase(stepper, rng, c, self.steps, noise, allowed=allowed))
@@ -164,7 +164,7 @@ class GanTrainer:
     def write_sample(self, weights: dict, path: Path, seed: int) -> None:
         _, conditions = self.reference
         phrase = self.generated_sequences(weights, conditions[:1], seed)[0]
-        phrase.tempo_bpm = self.config["live"]["bpm"]
+        phrase.tempo_bpm = self.config.live.bpm
         write_midi(phrase, path)
 
     def export(self, weights: dict) -> tuple[dict, int, dict]:

@@ -20,11 +20,11 @@ keras = recurrent.keras
 
 
 def compile_model(model, config: dict) -> None:
-    head = config["model"]["head"]
+    head = config.model.head
     loss = (keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
             if head == "softmax" else
             keras.losses.BinaryCrossentropy(from_logits=True, reduction="mean_with_sample_weight"))
-    model.compile(optimizer=keras.optimizers.Adam(config["training"]["learning_rate"], clipnorm=1.0), loss=loss)
+    model.compile(optimizer=keras.optimizers.Adam(config.training.learning_rate, clipnorm=1.0), loss=loss)
 
 
 class BatchProgress(keras.callbacks.Callback):
@@ -53,10 +53,10 @@ class LanguageModelTrainer:
         self.checkpoint = run_dir / "checkpoint.keras"
         self.callbacks = tensorboard(run_dir / "logs")
         # what the training loss averages: a token's NLL, or one key's Bernoulli NLL in a row
-        self.loss_unit = "nats/key" if config["model"]["head"] == "sigmoid" else "nats/token"
+        self.loss_unit = "nats/key" if config.model.head == "sigmoid" else "nats/token"
 
     def build(self) -> None:
-        self.model = recurrent.build_language_model(self.config["model"], self.encoding.vocab_size)
+        self.model = recurrent.build_language_model(self.config.model, self.encoding.vocab_size)
         compile_model(self.model, self.config)
 
     def load(self) -> None:
@@ -71,13 +71,13 @@ class LanguageModelTrainer:
         return {self.checkpoint: self.model}
 
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
-        training = self.config["training"]
-        data = self.splits["train"].windows(training["sequence_length"], np.random.default_rng(SEED + epoch))
+        training = self.config.training
+        data = self.splits["train"].windows(training.sequence_length, np.random.default_rng(SEED + epoch))
         # over several devices every batch must split evenly: the ragged tail waits for another epoch
-        used = len(data.inputs) // training["batch_size"] * training["batch_size"] if self.replicas > 1 else None
-        task = bar.add_task(label, total=-(-len(data.inputs[:used]) // training["batch_size"]))
+        used = len(data.inputs) // training.batch_size * training.batch_size if self.replicas > 1 else None
+        task = bar.add_task(label, total=-(-len(data.inputs[:used]) // training.batch_size))
         history = self.model.fit(data.inputs[:used], data.targets[:used], sample_weight=data.weights[:used],
-                                 batch_size=training["batch_size"], initial_epoch=epoch, epochs=epoch + 1, verbose=0,
+                                 batch_size=training.batch_size, initial_epoch=epoch, epochs=epoch + 1, verbose=0,
                                  callbacks=[BatchProgress(bar, task, label, self.loss_unit, deadline), *self.callbacks])
         bar.remove_task(task)
         loss, valid = history.history["loss"][-1], split_nll(self.model, self.splits["valid"])
@@ -89,12 +89,12 @@ class LanguageModelTrainer:
 
     def write_sample(self, weights: dict, path: Path, seed: int, bars: int = 4) -> Path:
         """A sample MIDI from these weights, played by the same NumPy stepper the live path uses."""
-        stepper = Stepper(weights, self.config["model"], self.encoding.vocab_size)
-        sampling = self.config["sampling"]
-        sampler = Sampler(sampling["temperature"], sampling["top_p"], seed)
+        stepper = Stepper(weights, self.config.model, self.encoding.vocab_size)
+        sampling = self.config.sampling
+        sampler = Sampler(sampling.temperature, sampling.top_p, seed)
         steps = bars * 4 * self.encoding.steps_per_quarter
         tokens = sample_steps(stepper, self.encoding, sampler, steps, prime(stepper, self.encoding))
-        return write_midi(self.encoding.decode(tokens, name=path.stem, tempo_bpm=self.config["live"]["bpm"]), path)
+        return write_midi(self.encoding.decode(tokens, name=path.stem, tempo_bpm=self.config.live.bpm), path)
 
     def export(self, weights: dict) -> tuple[dict, int, dict]:
         """The best weights' figures on valid and test, the parameter count, and no extra card data."""

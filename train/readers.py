@@ -9,7 +9,7 @@ import numpy as np
 
 from ..models.midi_file import UnreadableFile, read_midi
 from ..models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
-from ..models.presets import SPLITS
+from ..models.preset_schema import SPLITS
 
 MIDI_SUFFIXES = {".mid", ".midi", ".smf"}
 SCORE_SUFFIXES = {".xml", ".musicxml", ".mxl", ".krn", ".abc"}

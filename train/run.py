@@ -53,7 +53,7 @@ class Run:
         self.preset, self.config, self.console = preset, preset.config, console
         self.output_stem = Path(output_stem or preset.output_stem)
         self.run_dir, self.progress = Path(run_dir), progress
-        self.epochs = epochs or self.config["training"]["epochs"]
+        self.epochs = epochs or self.config.training.epochs
         self.state_file, self.best_file = self.run_dir / "state.json", self.run_dir / "best.npz"
         if self.state_file.exists() and not resume:
             done = json.loads(self.state_file.read_text())["epoch"]
@@ -69,7 +69,7 @@ class Run:
         self.prepare()
         (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
         replicas = distribute()
-        batch = self.config["training"]["batch_size"]
+        batch = self.config.training.batch_size
         if batch % replicas:
             raise RunError(f"{self.preset.name}.training.batch_size: {batch} does not split over {replicas} devices; "
                            f"use a multiple of {replicas}")
@@ -90,7 +90,7 @@ class Run:
             improved = self.record_epoch(result, seconds, trainer.higher_is_better, trainer.checkpoints())
             self.decay_on_plateau(trainer, improved)
             log_scalars(self.run_dir / "logs" / "validation", epoch + 1, result.scalars)
-            every = self.config["training"]["sample_every"]
+            every = self.config.training.sample_every
             if every and (epoch + 1) % every == 0:
                 trainer.write_sample(result.weights, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid", epoch)
             self.console.print(f"epoch {epoch + 1}: {result.summary}{'  (best)' if improved else ''}  {seconds:.0f}s",
@@ -100,7 +100,7 @@ class Run:
         return self.publish(weights, trainer.kind, metrics, parameters, **data)
 
     def make_trainer(self):
-        if self.config["model"]["kind"] == "gan":
+        if self.config.model.kind == "gan":
             from .gan_trainer import GanTrainer as Trainer
         else:
             from .lm_trainer import LanguageModelTrainer as Trainer
@@ -108,13 +108,13 @@ class Run:
 
     # --- data ------------------------------------------------------------------------------------
     def prepare(self) -> None:
-        data = self.config["data"]
+        data = self.config.data
         self.encoding = self.preset.encoding()
-        corpus = load_corpus(self.preset.source(), steps_per_quarter=data["steps_per_quarter"], progress=self.progress)
+        corpus = load_corpus(self.preset.source(), steps_per_quarter=data.steps_per_quarter, progress=self.progress)
         if corpus.skipped:
             self.console.print(f"{len(corpus.skipped)} unreadable file(s) skipped (see `musigan data {corpus.source}`)")
-        self.splits = prepare_splits(corpus.resplit(data["split"]), self.encoding, data["transpose"], data["max_pieces"],
-                                     data["max_shift"])
+        self.splits = prepare_splits(corpus.resplit(data.split), self.encoding, data.transpose, data.max_pieces,
+                                     data.max_shift)
         dropped = sum(s.dropped for s in self.splits.values())
         if dropped:
             self.console.print(f"{dropped} piece(s) left out: pitches outside the encoding's range")
@@ -142,22 +142,22 @@ class Run:
         perf_counter time at which the budget runs out, for the trainer to keep inside an epoch."""
         from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
-        training = self.config["training"]
-        budget = training["max_minutes"] * 60 or float("inf")
+        training = self.config.training
+        budget = training.max_minutes * 60 or float("inf")
         columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with progress_display(self.progress, self.console, columns) as bar:
             for epoch in range(self.state["epoch"], self.epochs):
-                if self.state["bad_epochs"] >= training["patience"] or self.state["seconds"] >= budget:
+                if self.state["bad_epochs"] >= training.patience or self.state["seconds"] >= budget:
                     break
                 yield bar, epoch, time.perf_counter() + budget - self.state["seconds"]
 
     def decay_on_plateau(self, trainer, improved: bool) -> None:
         """Every `lr_patience` epochs without a better valid score, multiply the learning rate by
         `lr_decay` (it is saved with the optimiser, so a resumed run keeps it)."""
-        training = self.config["training"]
+        training = self.config.training
         bad = self.state["bad_epochs"]
-        if training["lr_patience"] and not improved and bad % training["lr_patience"] == 0:
-            rate = trainer.scale_learning_rate(training["lr_decay"])
+        if training.lr_patience and not improved and bad % training.lr_patience == 0:
+            rate = trainer.scale_learning_rate(training.lr_decay)
             self.console.print(f"no better valid score for {bad} epochs: learning rate now {rate:.3g}", highlight=False)
 
     def record_epoch(self, result: EpochResult, seconds: float, higher_is_better: bool, checkpoints: dict) -> bool:
@@ -186,12 +186,12 @@ class Run:
         """Write the preset's weights and model card to `output_stem` (never the shipped folder unless
         asked with --weights-dir), and a copy of the card into the run folder."""
         card = {
-            "preset": self.preset.name, "description": self.config["description"], "kind": kind,
-            "config": self.config, "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
+            "preset": self.preset.name, "description": self.config.description, "kind": kind,
+            "config": self.config.as_dict(), "encoding": self.encoding.config(), "vocab_size": self.encoding.vocab_size,
             "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data": {"source": self.config["data"]["source"], "note_length_p99": self.note_length_p99(), **data,
+            "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
         self.output_stem.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models.notes import END, PITCH, START, NoteSequence
-from ..models.presets import TRANSPOSE_MODES
+from ..models.preset_schema import TRANSPOSE_MODES
 
 # Krumhansl & Kessler (1982) key profiles, C major and C minor.
 MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])

@@ -24,7 +24,7 @@ def digests() -> dict:
 
 def test_shipped_presets_name_data_inside_the_package():
     for name, preset in load_presets().items():
-        source = preset.config["data"]["source"]
+        source = preset.config.data.source
         if source.startswith("jsb:"):
             assert bundled_jsb(source.removeprefix("jsb:")), f"{name}: {source} is not shipped"
         if preset.trained:

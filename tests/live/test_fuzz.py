@@ -12,7 +12,8 @@ from musigan.live.companion import companion_for
 from musigan.live.engine import Engine, LiveSettings
 from musigan.live.runner import Runner
 from musigan.live.simulation import MemoryInput, MemoryOutput, SimulatedClock
-from musigan.models.presets import MODES, load_presets
+from musigan.models.preset_schema import MODES
+from musigan.models.presets import load_presets
 
 SESSIONS = 2000
 MALFORMED = ([0xE0, 5], [0xF1], [0xF2, 3], [0xF0, 0x43, 0x10], [0xF4], [0x45], [0x90, 60], [0xFD],

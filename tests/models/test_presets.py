@@ -17,7 +17,7 @@ def test_shipped_presets_validate():
     presets = load_presets()
     assert SHIPPED <= set(presets)
     harmony = presets["bach-harmony"].config
-    assert harmony["data"]["encoding"]["order"] == "descending" and harmony["live"]["mode"] == "harmonize"
+    assert harmony.data.encoding["order"] == "descending" and harmony.live.mode == "harmonize"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -39,8 +39,8 @@ def test_bad_yaml_names_the_file_and_key(tmp_path, text, message):
 def test_user_file_overrides_one_key_and_keeps_the_shipped_weights(tmp_path):
     path = write(tmp_path, "bach-harmony:\n  sampling: {temperature: 0.5}\n")
     shipped, mine = get_preset("bach-harmony"), get_preset("bach-harmony", [path])
-    assert mine.config["sampling"]["temperature"] == 0.5
-    assert mine.config["model"] == shipped.config["model"]
+    assert mine.config.sampling.temperature == 0.5
+    assert mine.config.model == shipped.config.model
     assert mine.weights_file == shipped.weights_file
 
 
@@ -52,3 +52,13 @@ def test_missing_weights_and_unknown_names_say_what_to_do(tmp_path):
         get_preset("nope")
     result = run_musigan("generate", "nope", "--out", tmp_path / "x.mid")
     assert result.returncode == 2 and "unknown preset 'nope'" in result.stderr
+
+
+def test_the_readme_key_reference_is_the_one_the_code_validates():
+    from pathlib import Path
+
+    from musigan.models.preset_schema import key_reference
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("<!-- preset-keys -->\n", 1)[1].split("\n<!-- /preset-keys -->", 1)[0]
+    assert table == key_reference()

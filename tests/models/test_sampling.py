@@ -3,6 +3,7 @@ import pytest
 
 from musigan.models.encodings import make_encoding
 from musigan.models.generation import sample_steps
+from musigan.models.preset_schema import Model
 from musigan.models.sampling import Sampler
 from musigan.models.stepper import Stepper
 
@@ -52,7 +53,7 @@ def constant_stepper(logits):
     weights = {"embedding/embeddings": np.zeros((vocab, 2)), "rnn_0/kernel": np.zeros((2, 3 * units)),
                "rnn_0/recurrent_kernel": np.zeros((units, 3 * units)), "rnn_0/bias": np.zeros((2, 3 * units)),
                "output/kernel": np.zeros((units, vocab)), "output/bias": np.asarray(logits)}
-    return Stepper(weights, {"cell": "gru", "layers": 1, "units": units, "head": "softmax"}, vocab)
+    return Stepper(weights, Model(cell="gru", layers=1, units=units, head="softmax"), vocab)
 
 
 def test_sampled_frames_keep_descending_order_and_the_step_count():

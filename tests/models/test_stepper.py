@@ -1,15 +1,18 @@
 """The NumPy stepper against the Keras model it was exported from: same outputs, step by step."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from musigan.models import recurrent
+from musigan.models.preset_schema import Model
 from musigan.models.stepper import Stepper
 
 STEPS = 500
 
 
 def random_model(cell, layers, head, vocab, seed=0):
-    config = {"cell": cell, "layers": layers, "units": 48, "embedding": 24, "dropout": 0.0, "head": head}
+    config = Model(cell=cell, layers=layers, units=48, embedding=24, dropout=0.0, head=head)
     model = recurrent.build_language_model(config, vocab)
     rng = np.random.default_rng(seed)
     for layer in model.layers:  # random weights and non-zero biases, so every term of the equations counts
@@ -56,11 +59,11 @@ def test_weights_that_do_not_fit_are_named():
     config, model = random_model("gru", 2, "softmax", 30)
     weights = recurrent.export_weights(model)
     with pytest.raises(ValueError, match="rnn_0/recurrent_kernel"):
-        Stepper(weights, {**config, "units": 64}, 30)
+        Stepper(weights, replace(config, units=64), 30)
     with pytest.raises(ValueError, match="3-layer"):
-        Stepper(weights, {**config, "layers": 3}, 30)
+        Stepper(weights, replace(config, layers=3), 30)
     with pytest.raises(ValueError, match="vocabulary"):
         Stepper(weights, config, 31)
-    bigger = recurrent.build_language_model({**config, "units": 64}, 30)
+    bigger = recurrent.build_language_model(replace(config, units=64), 30)
     with pytest.raises(ValueError, match="rnn_0/kernel has shape"):
         recurrent.import_weights(bigger, weights, "w.npz")

@@ -7,14 +7,16 @@ import numpy as np
 import pytest
 
 from musigan.models import recurrent
+from musigan.models.preset_schema import Model
 
 pytest.importorskip("jax")
 
-CONFIG = {"cell": "gru", "layers": 2, "units": 32, "embedding": 16, "dropout": 0.0, "head": "softmax"}
+CONFIG = {"cell": "gru", "layers": 2, "units": 32, "embedding": 16, "dropout": 0.0, "head": "softmax"}  # a Model
 OTHER_SIDE = """
 import sys, numpy as np
 from musigan.models import recurrent
-config, vocab = {config!r}, 40
+from musigan.models.preset_schema import Model
+config, vocab = Model(**{config!r}), 40
 tokens = np.load(sys.argv[1])["tokens"]
 with np.load(sys.argv[2], allow_pickle=False) as given:
     model = recurrent.build_language_model(config, vocab)
@@ -30,7 +32,7 @@ def test_tensorflow_and_jax_weights_load_both_ways(tmp_path):
     assert recurrent.keras.backend.backend() == "tensorflow"
     tokens = np.random.default_rng(0).integers(0, 40, (2, 50)).astype(np.int32)
     np.savez(tmp_path / "tokens.npz", tokens=tokens)
-    model = recurrent.build_language_model(CONFIG, 40)
+    model = recurrent.build_language_model(Model(**CONFIG), 40)
     np.savez(tmp_path / "tf.npz", **recurrent.export_weights(model))
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     result = subprocess.run([sys.executable, "-c", OTHER_SIDE.format(config=CONFIG), tmp_path / "tokens.npz",

@@ -88,7 +88,7 @@ def test_gan_answers_whole_phrases_in_respond_mode(trained_gan):
 
 
 def test_gan_presets_validate(tmp_path):
-    assert load_presets()["bach-gan"].config["model"]["kind"] == "gan"
+    assert load_presets()["bach-gan"].config.model.kind == "gan"
     path = tmp_path / "bad.yaml"
     path.write_text("g:\n  data: {source: a, encoding: {name: frames}}\n  model: {kind: gan}\n")
     with pytest.raises(PresetError, match="g.data.encoding: a gan preset needs the pianoroll encoding"):
