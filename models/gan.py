@@ -7,13 +7,15 @@ the language models, so `models/stepper.py` runs it live in NumPy.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .phrase_gan import generator_width
 from .preset_schema import Model
 from .recurrent import build_language_model, keras
 
 
 def build_generator(model: Model, keys: int) -> keras.Model:
-    return build_language_model({**model, "head": "sigmoid"}, keys,
+    return build_language_model(replace(model, head="sigmoid"), keys,
                                 input_width=generator_width(model.noise, keys))
 
 
