@@ -6,10 +6,10 @@ pay for (or depend on) TensorFlow.
 from __future__ import annotations
 
 
-from . import data, evaluate, generate, play, ports, presets, sweep, train
+from . import data, evaluate, generate, play, plot, ports, presets, sweep, train
 from .args import Parser
 
-COMMANDS = (data, train, sweep, evaluate, generate, presets, play, ports)
+COMMANDS = (data, train, sweep, evaluate, generate, presets, play, plot, ports)
 
 
 def version() -> str:

@@ -14,6 +14,7 @@ from ..live.engine import Engine
 from ..live.ports import VIRTUAL_INPUT, PortError, default_api, new_client, open_input, open_output
 from ..live.simulation import MemoryOutput, SimulatedClock, drive
 from .args import say
+from .plot import plot_recording
 
 
 
@@ -37,6 +38,7 @@ def run_demo(companion, settings, args, recorder) -> int:
     say(f"demo done: heard {sum(1 for _, m in events if m.type == 'note_on')} notes, played {played}")
     if recorder:
         say(f"recorded {recorder.save()} (player and musigan on separate tracks)")
+        plot_recording(recorder, args.plot)
     return 0
 
 

@@ -19,6 +19,7 @@ def register(commands):
     add_sampling_options(generate)
     generate.add_argument("--seed", type=number(int, 0), default=0, help="random seed (default 0)")
     generate.add_argument("--primer", metavar="FILE.mid", help="a MIDI file to continue")
+    generate.add_argument("--plot", action="store_true", help="also draw it as a piano roll, FILE.png beside it")
     return generate
 
 
@@ -41,4 +42,8 @@ def run(args) -> int:
     path = write_midi(piece, args.out)
     played = int(np.count_nonzero(piece.notes[:, VOICE] == piece.voice_names.index("musigan")))
     print(f"wrote {path}: {played} notes over {args.bars} bars from {preset.name} (seed {args.seed})")
+    if args.plot:
+        from .plot import draw_piano_roll
+
+        print(f"wrote {draw_piano_roll(path)}")
     return 0

@@ -13,6 +13,7 @@ import time
 from ..live.ports import API_NAMES
 from ..models.preset_schema import MODES
 from .args import add_preset_options, add_sampling_options, fail, number, say
+from .plot import plot_recording
 
 CONTROLS = (("temperature", 16, "temperature (0.1..2.0)"), ("answer", 17, "answer length (0..8 bars)"),
             ("mode", 18, "mode (thirds: respond/harmonize/solo)"), ("panic", 19, "panic (value >= 64)"))
@@ -58,6 +59,8 @@ def register(commands):
     play.add_argument("--seed", type=number(int, 0), help="random seed for repeatable answers")
     play.add_argument("--record", metavar="FILE.mid", help="record player and companion to a MIDI file "
                       "(--demo records to musigan-demo.mid unless told otherwise)")
+    play.add_argument("--plot", action="store_true", help="with --record (or --demo): draw the session as a piano "
+                      "roll, FILE.png beside the recording")
     play.add_argument("--programs", metavar="A,B,C",
                       help="presets for program changes 0,1,2.. (default: trained presets, sorted)")
     play.add_argument("--duration", type=number(float, 0, low_open=True), metavar="SECONDS",
@@ -168,6 +171,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
           f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}", flush=True)
     if recorder:
         print(f"recorded {recorder.save()}", flush=True)
+        plot_recording(recorder, args.plot)
     if failure:
         print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
         return 1
