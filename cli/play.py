@@ -52,6 +52,8 @@ def register(commands):
                            "ends (default 0.75 beat: a half-beat rest inside a phrase is not its end)")
     play.add_argument("--voices", type=number(int, 1, 8), default=3,
                       help="harmonize: voices under each note (default 3)")
+    play.add_argument("--velocity", type=number(int, 1, 127), metavar="1-127",
+                      help="play every note at this velocity (default: follow your dynamics, accenting bar starts)")
     play.add_argument("--low", type=number(int, 0, 127), default=36,
                       help="lowest pitch the companion plays (default 36)")
     play.add_argument("--high", type=number(int, 0, 127), default=96,
@@ -96,7 +98,7 @@ def build_settings(args, preset):
         channel_out=(args.channel_out or live.channel) - 1,
         bpm=args.bpm or live.bpm,
         answer_bars=live.answer_bars if args.answer_bars is None else args.answer_bars,
-        phrase_gap_beats=args.phrase_gap, voices=args.voices,
+        phrase_gap_beats=args.phrase_gap, voices=args.voices, velocity=args.velocity,
         cc_temperature=args.cc_temperature, cc_answer=args.cc_answer, cc_mode=args.cc_mode, cc_panic=args.cc_panic)
 
 

@@ -8,16 +8,19 @@ path out of a mode (switch, barge-in, panic, shutdown) leaves nothing hanging.
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 
 import mido
 
-from ..models.notes import PITCH, NoteSequence, notes_array
 from ..models.encodings import HARMONIZE_NEEDS
+from ..models.notes import DEFAULT_VELOCITY, PITCH, NoteSequence, notes_array
 from ..models.preset_schema import MODES
 from .tracker import NoteTracker
 
 GRACE_STEPS = 0.5  # a release within half a step before a boundary still sounds at it
+ACCENT = 8         # velocity added on a bar's first beat when following the player's dynamics
 
 
 
@@ -33,7 +36,7 @@ class LiveSettings:
     answer_bars: int = 2               # 0: answer as long as the phrase was
     phrase_gap_beats: float = 0.75     # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
     voices: int = 3                    # harmonize: voices added under each note
-    velocity: int = 80
+    velocity: int | None = None        # None: follow the player's dynamics; N: every note at N
     beats_per_bar: int = 4
     cc_temperature: int = 16           # 0..127 -> temperature 0.1..2.0
     cc_answer: int = 17                # 0..127 -> answer length 0..8 bars
@@ -64,6 +67,7 @@ class Engine:
         self.solo_notes: set[int] = set()
         self.notes_in = 0
         self.silenced = False                           # after a panic: no answer or solo until the player plays
+        self.recent_velocities: deque[int] = deque(maxlen=8)  # the player's dynamics, which answers follow
         self.on_program = None                          # set by the runner: program change -> preset
 
     # --- output ------------------------------------------------------------------------------
@@ -73,7 +77,16 @@ class Engine:
             self.recorder.record("musigan", message, self.position)
 
     def _on(self, pitch: int, velocity: int | None = None) -> None:
-        self.tracker.note_on(self.settings.channel_out, pitch, velocity or self.settings.velocity)
+        self.tracker.note_on(self.settings.channel_out, pitch, self.settings.velocity or velocity or self.dynamics())
+
+    def dynamics(self) -> int:
+        """The companion's velocity when it follows the player: the middle of the player's last few
+        velocities, with an accent on each bar's first beat."""
+        if not self.recent_velocities:
+            return DEFAULT_VELOCITY
+        steps_per_bar = self.settings.beats_per_bar * self.companion.steps_per_quarter
+        accent = ACCENT if round(self.position) % steps_per_bar == 0 else 0
+        return int(min(127, statistics.median(self.recent_velocities) + accent))
 
     def _off(self, pitch: int) -> None:
         self.tracker.note_off(self.settings.channel_out, pitch)
@@ -139,6 +152,7 @@ class Engine:
     def _key_down(self, pitch: int, velocity: int, position: float, answer: bool = True) -> None:
         self.notes_in += 1
         self.silenced = False
+        self.recent_velocities.append(velocity)
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
         if self.settings.mode == "respond" and self.answering:

@@ -92,3 +92,26 @@ def test_no_note_outlives_the_music(name):
     for _ in range(64):
         companion.step()
         assert max(companion.held_for.values(), default=0) <= 3
+
+
+@pytest.mark.parametrize("velocity, low, high", [(30, 1, 45), (110, 95, 127)])
+def test_answers_follow_the_players_dynamics(velocity, low, high):
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
+    engine = Engine(companion_for(get_preset("folk-lstm"), seed=5), output.send, LiveSettings(mode="respond"))
+    phrase = []
+    for i, pitch in enumerate((60, 62, 64, 65)):
+        phrase += [(i * 4 + 0.1, mido.Message("note_on", note=pitch, velocity=velocity)),
+                   (i * 4 + 3.5, mido.Message("note_off", note=pitch))]
+    drive(engine, clock, phrase, 64)
+    answered = [m.velocity for _, m in output.sent if m.type == "note_on" and m.velocity > 0]
+    assert answered and all(low <= v <= high for v in answered), answered
+
+
+def test_a_fixed_velocity_overrides_the_players_dynamics():
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
+    engine = Engine(companion_for(get_preset("bach-harmony"), seed=5), output.send,
+                    LiveSettings(mode="harmonize", velocity=64))
+    drive(engine, clock, [(0.1, mido.Message("note_on", note=72, velocity=120))], 2)
+    assert {m.velocity for _, m in output.sent if m.type == "note_on"} == {64}
