@@ -37,7 +37,14 @@ def clear_stale_jack_state() -> None:
     """jackd keeps a registry of servers and their semaphores in /dev/shm; a server that was killed
     leaves its entry behind, and after a handful of them no server starts ("Too many servers already
     active"). With no jackd running, everything there is stale: clear it."""
-    if subprocess.run(["pgrep", "-x", "jackd"], capture_output=True).returncode == 0:
+    if any(jackd_running(process) for process in Path("/proc").iterdir() if process.name.isdigit()):
         return
     for path in Path("/dev/shm").glob("jack*"):
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def jackd_running(process: Path) -> bool:
+    try:
+        return (process / "comm").read_text().strip() == "jackd"
+    except OSError:  # the process ended while we looked
+        return False
