@@ -54,6 +54,14 @@ def register(commands):
                       help="harmonize: voices under each note (default 3)")
     play.add_argument("--velocity", type=number(int, 1, 127), metavar="1-127",
                       help="play every note at this velocity (default: follow your dynamics, accenting bar starts)")
+    play.add_argument("--metronome", action="store_true", help="click every beat from the internal clock, accented "
+                      "on each bar's first (off by default)")
+    play.add_argument("--click-channel", type=number(int, 1, 16), default=10, metavar="1-16",
+                      help="metronome channel (default 10, General MIDI drums)")
+    play.add_argument("--click-note", type=number(int, 0, 127), default=76, metavar="NOTE",
+                      help="metronome note (default 76, high wood block)")
+    play.add_argument("--count-in", type=number(int, 0, 8), default=0, metavar="BARS",
+                      help="solo: click this many bars before the companion starts (default 0)")
     play.add_argument("--low", type=number(int, 0, 127), default=36,
                       help="lowest pitch the companion plays (default 36)")
     play.add_argument("--high", type=number(int, 0, 127), default=96,
@@ -98,7 +106,8 @@ def build_settings(args, preset):
         channel_out=(args.channel_out or live.channel) - 1,
         bpm=args.bpm or live.bpm,
         answer_bars=live.answer_bars if args.answer_bars is None else args.answer_bars,
-        phrase_gap_beats=args.phrase_gap, voices=args.voices, velocity=args.velocity,
+        phrase_gap_beats=args.phrase_gap, voices=args.voices, velocity=args.velocity, metronome=args.metronome,
+        click_channel=args.click_channel - 1, click_note=args.click_note, count_in_bars=args.count_in,
         cc_temperature=args.cc_temperature, cc_answer=args.cc_answer, cc_mode=args.cc_mode, cc_panic=args.cc_panic)
 
 

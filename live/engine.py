@@ -37,6 +37,10 @@ class LiveSettings:
     phrase_gap_beats: float = 0.75     # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
     voices: int = 3                    # harmonize: voices added under each note
     velocity: int | None = None        # None: follow the player's dynamics; N: every note at N
+    metronome: bool = False            # a click on every beat, accented on the bar's first
+    click_channel: int = 9             # 0-based: channel 10, General MIDI drums
+    click_note: int = 76               # General MIDI high wood block
+    count_in_bars: int = 0             # solo: clicks for this many bars before the companion starts
     beats_per_bar: int = 4
     cc_temperature: int = 16           # 0..127 -> temperature 0.1..2.0
     cc_answer: int = 17                # 0..127 -> answer length 0..8 bars
@@ -234,6 +238,7 @@ class Engine:
         """Grid step `step` begins: play what is due, then let the mode think."""
         self.position = float(step)
         self._play_due(step)
+        self._click(step)
         mode = self.settings.mode
         if mode == "harmonize":
             self.companion.step(self.sounding_at(step), sample=False)
@@ -245,6 +250,19 @@ class Engine:
         else:
             self._solo()
         self.struck.clear()
+
+    def _click(self, step: int) -> None:
+        """The metronome (and the count-in): a click on each beat, louder on a bar's first, released at
+        the next step; it goes through the tracker, so panic and every way out release it too."""
+        settings, per_beat = self.settings, self.companion.steps_per_quarter
+        self.tracker.note_off(settings.click_channel, settings.click_note)
+        if (settings.metronome or step < self.count_in_steps) and step % per_beat == 0:
+            downbeat = step % (per_beat * settings.beats_per_bar) == 0
+            self.tracker.note_on(settings.click_channel, settings.click_note, 110 if downbeat else 70)
+
+    @property
+    def count_in_steps(self) -> int:
+        return self.settings.count_in_bars * self.settings.beats_per_bar * self.companion.steps_per_quarter
 
     def _play_due(self, step: int) -> None:
         for due in sorted(k for k in self.schedule if k <= step):
@@ -297,6 +315,9 @@ class Engine:
             self.schedule.setdefault(step, []).extend(changes)
 
     def _solo(self) -> None:
+        if self.position < self.count_in_steps:  # counting in: it listens, and starts with the first bar after
+            self.companion.step(set(self.keys) | self.struck, sample=False)
+            return
         frame = self.companion.step(set(self.keys) | self.struck)
         for pitch in sorted(self.solo_notes - frame):
             self._off(pitch)

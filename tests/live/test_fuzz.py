@@ -58,7 +58,9 @@ def test_no_session_leaves_a_note_on_or_raises():
         companion = companions[index]
         mode = rng.choice([m for m in MODES if m != "harmonize" or companion.can_harmonize])
         companion.reset()
-        settings = LiveSettings(mode=mode, answer_bars=rng.randrange(3), phrase_gap_beats=rng.choice([0.5, 1.0]))
+        settings = LiveSettings(mode=mode, answer_bars=rng.randrange(3), phrase_gap_beats=rng.choice([0.5, 1.0]),
+                                metronome=rng.random() < 0.3, count_in_bars=rng.randrange(2),
+                                velocity=rng.choice([None, 64]))
         output = MemoryOutput(SimulatedClock())
         engine = Engine(companion, output.send, settings)
         midi = rng.random() < 0.4

@@ -115,3 +115,17 @@ def test_a_fixed_velocity_overrides_the_players_dynamics():
                     LiveSettings(mode="harmonize", velocity=64))
     drive(engine, clock, [(0.1, mido.Message("note_on", note=72, velocity=120))], 2)
     assert {m.velocity for _, m in output.sent if m.type == "note_on"} == {64}
+
+
+def test_metronome_clicks_each_beat_with_an_accented_downbeat_and_solo_waits_for_the_count_in():
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
+    engine = Engine(companion_for(get_preset("bach-chorales-gru"), seed=2), output.send,  # a quarter-note grid
+                    LiveSettings(mode="solo", metronome=True, count_in_bars=1))
+    drive(engine, clock, [], 12)
+    engine.close()
+    clicks = [(p, m.velocity) for p, m in output.sent if m.type == "note_on" and m.channel == 9 and m.note == 76]
+    assert clicks == [(float(step), 110 if step % 4 == 0 else 70) for step in range(12)]
+    played = [p for p, m in output.sent if m.type == "note_on" and m.channel == 0]
+    assert played and min(played) >= 4.0  # the companion starts on the bar after the count-in
+    assert not engine.tracker.held
