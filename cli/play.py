@@ -54,6 +54,9 @@ def register(commands):
                       help="harmonize: voices under each note (default 3)")
     play.add_argument("--velocity", type=number(int, 1, 127), metavar="1-127",
                       help="play every note at this velocity (default: follow your dynamics, accenting bar starts)")
+    play.add_argument("--voice-channels", type=channel_list, metavar="A,B,C",
+                      help="each voice on its own channel, from the top down (harmonize: alto, tenor, bass; "
+                           "solo/respond: by register), so a DAW can give each its own instrument")
     play.add_argument("--metronome", action="store_true", help="click every beat from the internal clock, accented "
                       "on each bar's first (off by default)")
     play.add_argument("--click-channel", type=number(int, 1, 16), default=10, metavar="1-16",
@@ -82,6 +85,19 @@ def register(commands):
     return play
 
 
+def channel_list(text: str) -> tuple[int, ...]:
+    """`2,3,4` -> (2, 3, 4), each 1..16."""
+    import argparse
+
+    try:
+        channels = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be channels 1..16 separated by commas, got {text!r}") from None
+    if not channels or not all(1 <= c <= 16 for c in channels):
+        raise argparse.ArgumentTypeError(f"must be channels 1..16 separated by commas, got {text!r}")
+    return channels
+
+
 def check_flags(args) -> str | None:
     """What no single flag's range can say: the flags that must agree with each other."""
     if args.low >= args.high:
@@ -108,6 +124,7 @@ def build_settings(args, preset):
         answer_bars=live.answer_bars if args.answer_bars is None else args.answer_bars,
         phrase_gap_beats=args.phrase_gap, voices=args.voices, velocity=args.velocity, metronome=args.metronome,
         click_channel=args.click_channel - 1, click_note=args.click_note, count_in_bars=args.count_in,
+        voice_channels=tuple(c - 1 for c in args.voice_channels or ()),
         cc_temperature=args.cc_temperature, cc_answer=args.cc_answer, cc_mode=args.cc_mode, cc_panic=args.cc_panic)
 
 

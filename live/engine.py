@@ -41,6 +41,7 @@ class LiveSettings:
     click_channel: int = 9             # 0-based: channel 10, General MIDI drums
     click_note: int = 76               # General MIDI high wood block
     count_in_bars: int = 0             # solo: clicks for this many bars before the companion starts
+    voice_channels: tuple[int, ...] = ()  # 0-based: the top voice's channel, the next one down's ...; () = one
     beats_per_bar: int = 4
     cc_temperature: int = 16           # 0..127 -> temperature 0.1..2.0
     cc_answer: int = 17                # 0..127 -> answer length 0..8 bars
@@ -64,7 +65,8 @@ class Engine:
         self.sustain = False
         self.phrase: list[tuple[int, float, float, int]] = []
         self.last_release = 0.0
-        self.schedule: dict[int, list[tuple[str, int]]] = {}
+        self.schedule: dict[int, list[tuple[str, int, int]]] = {}  # step -> (on/off, pitch, voice)
+        self.channel_of: dict[int, int] = {}            # the channel each companion pitch was started on
         self.harmony: dict[int, list[int]] = {}         # melody pitch -> voices sounding under it
         self.pedal_held: set[int] = set()               # melodies released under the sustain pedal
         self.released: dict[int, float] = {}            # pitches let go since the last step -> when
@@ -77,11 +79,17 @@ class Engine:
     # --- output ------------------------------------------------------------------------------
     def _out(self, message) -> None:
         self._send(message)
-        if self.recorder:
-            self.recorder.record("musigan", message, self.position)
+        if self.recorder:  # with voices on their own channels, a track for each channel
+            channel = getattr(message, "channel", None)
+            split = self.settings.voice_channels and channel is not None
+            self.recorder.record(f"musigan ch{channel + 1}" if split else "musigan", message, self.position)
 
-    def _on(self, pitch: int, velocity: int | None = None) -> None:
-        self.tracker.note_on(self.settings.channel_out, pitch, self.settings.velocity or velocity or self.dynamics())
+    def _on(self, pitch: int, velocity: int | None = None, voice: int = 0) -> None:
+        """Start a companion note; with `voice_channels`, voice 0 (the top) on the first, and so down."""
+        channels = self.settings.voice_channels
+        channel = channels[min(voice, len(channels) - 1)] if channels else self.settings.channel_out
+        self.channel_of[pitch] = channel
+        self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
 
     def dynamics(self) -> int:
         """The companion's velocity when it follows the player: the middle of the player's last few
@@ -93,7 +101,7 @@ class Engine:
         return int(min(127, statistics.median(self.recent_velocities) + accent))
 
     def _off(self, pitch: int) -> None:
-        self.tracker.note_off(self.settings.channel_out, pitch)
+        self.tracker.note_off(self.channel_of.get(pitch, self.settings.channel_out), pitch)
 
     def release_all(self) -> int:
         """Stop answering: drop what is scheduled and release every note the companion holds; returns
@@ -165,8 +173,8 @@ class Engine:
         if self.settings.mode == "harmonize" and answer:
             self._release_voices(pitch)
             voices = []
-            for voice in self.companion.voices_under(pitch, self.settings.voices):
-                self._on(voice, velocity)
+            for index, voice in enumerate(self.companion.voices_under(pitch, self.settings.voices)):
+                self._on(voice, velocity, index)
                 voices.append(voice)
             self.harmony[pitch] = voices
             self.log(f"heard {pitch} at step {position:.1f}; voices under it {voices}")
@@ -266,8 +274,8 @@ class Engine:
 
     def _play_due(self, step: int) -> None:
         for due in sorted(k for k in self.schedule if k <= step):
-            for kind, pitch in self.schedule.pop(due):
-                self._on(pitch) if kind == "on" else self._off(pitch)
+            for kind, pitch, voice in self.schedule.pop(due):
+                self._on(pitch, voice=voice) if kind == "on" else self._off(pitch)
 
     def sounding_at(self, step: int) -> set[int]:
         """What a musician would call the music at this step boundary: what sounds now, and what was
@@ -310,7 +318,8 @@ class Engine:
                  f"{answer} from step {begin}")
 
     def _schedule_changes(self, step: int, before: set[int], after: set[int]) -> None:
-        changes = [("off", p) for p in sorted(before - after)] + [("on", p) for p in sorted(after - before)]
+        changes = [("off", p, 0) for p in sorted(before - after)]
+        changes += [("on", p, voice_rank(p, after)) for p in sorted(after - before)]
         if changes:
             self.schedule.setdefault(step, []).extend(changes)
 
@@ -322,9 +331,14 @@ class Engine:
         for pitch in sorted(self.solo_notes - frame):
             self._off(pitch)
         for pitch in sorted(frame - self.solo_notes):
-            self._on(pitch)
+            self._on(pitch, voice=voice_rank(pitch, frame))
         self.solo_notes = frame
 
     def close(self) -> int:
         """Shut down: release every note and send All Notes Off on the channels used."""
         return self.panic()
+
+
+def voice_rank(pitch: int, frame: set[int]) -> int:
+    """Which voice a pitch is in its frame, counted from the top: where `voice_channels` routes it."""
+    return sorted(frame, reverse=True).index(pitch)

@@ -1,4 +1,5 @@
-"""Session recording: the player and the companion on separate tracks of one MIDI file."""
+"""Session recording: the player and the companion on separate tracks of one MIDI file (the companion's
+voices each on its own track when they play on their own channels)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,25 +8,24 @@ import mido
 
 from ..models.midi_file import TICKS_PER_BEAT
 
-TRACKS = ("player", "musigan")
 
 
 class Recorder:
     def __init__(self, path, steps_per_quarter: int, bpm: float, name: str = "musigan session"):
         self.path, self.steps_per_quarter, self.bpm, self.name = Path(path), steps_per_quarter, bpm, name
-        self.events: dict[str, list[tuple[float, int, mido.Message]]] = {t: [] for t in TRACKS}
+        self.events: dict[str, list[tuple[float, int, mido.Message]]] = {"player": [], "musigan": []}
 
     def record(self, track: str, message: mido.Message, position: float) -> None:
         """Keep a message at its grid position (steps); note-offs sort before note-ons at a tie."""
         order = 0 if message.type == "note_off" or getattr(message, "velocity", 1) == 0 else 1
-        self.events[track].append((position, order, message.copy(time=0)))
+        self.events.setdefault(track, []).append((position, order, message.copy(time=0)))
 
     def save(self) -> Path:
         ticks_per_step = TICKS_PER_BEAT / self.steps_per_quarter
         midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("track_name", name=self.name),
                                            mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(self.bpm))]))
-        for track in TRACKS:
+        for track in [name for name, events in self.events.items() if events or name in ("player", "musigan")]:
             messages = mido.MidiTrack([mido.MetaMessage("track_name", name=track)])
             last = 0
             for position, _, message in sorted(self.events[track], key=lambda e: (e[0], e[1])):

@@ -129,3 +129,21 @@ def test_metronome_clicks_each_beat_with_an_accented_downbeat_and_solo_waits_for
     played = [p for p, m in output.sent if m.type == "note_on" and m.channel == 0]
     assert played and min(played) >= 4.0  # the companion starts on the bar after the count-in
     assert not engine.tracker.held
+
+
+def test_voices_on_their_own_channels_and_tracks(tmp_path):
+    from musigan.live.recorder import Recorder
+
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
+    recorder = Recorder(tmp_path / "s.mid", 4, 100)
+    engine = Engine(companion_for(get_preset("bach-harmony"), seed=4), output.send,
+                    LiveSettings(mode="harmonize", voices=3, voice_channels=(1, 2, 3)), recorder)
+    drive(engine, clock, [(0.1, mido.Message("note_on", note=72, velocity=90)), (3.9, mido.Message("note_off", note=72))], 5)
+    ons = [(m.channel, m.note) for _, m in output.sent if m.type == "note_on" and m.velocity > 0]
+    assert [channel for channel, _ in ons] == [1, 2, 3]
+    assert [note for _, note in ons] == sorted((note for _, note in ons), reverse=True)  # alto, tenor, bass
+    offs = {(m.channel, m.note) for _, m in output.sent if m.type == "note_off"}
+    assert set(ons) <= offs  # each released on the channel it started on
+    names = [track.name for track in mido.MidiFile(recorder.save()).tracks]
+    assert {"player", "musigan ch2", "musigan ch3", "musigan ch4"} <= set(names)
