@@ -60,7 +60,7 @@ def test_no_session_leaves_a_note_on_or_raises():
         companion.reset()
         settings = LiveSettings(mode=mode, answer_bars=rng.randrange(3), phrase_gap_beats=rng.choice([0.5, 1.0]),
                                 metronome=rng.random() < 0.3, count_in_bars=rng.randrange(2),
-                                velocity=rng.choice([None, 64]))
+                                velocity=rng.choice([None, 64]), voice_channels=rng.choice([(), (1, 2, 3)]))
         output = MemoryOutput(SimulatedClock())
         engine = Engine(companion, output.send, settings)
         midi = rng.random() < 0.4
