@@ -8,7 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from ..notes import PITCH, NoteSequence
-from .stream import StreamDecoder
+from .stream import StreamDecoder, as_tokens, decode_with
 
 HARMONIZE_NEEDS = ("harmonize needs a preset whose steps put the melody first (frames in descending order, "
                    "like bach-harmony)")
@@ -30,6 +30,14 @@ class PitchRange:
             raise ValueError(f"{sequence.name or 'sequence'}: pitches {pitches.min()}..{pitches.max()} "
                              f"leave the encoding's range {self.low}..{self.high}")
         return sequence.sounding()[:, self.low:self.high + 1]
+
+
+class TokenDecoding:
+    """`decode` for the token encodings: their stream decoder run over a whole sequence, so what `generate`
+    writes and what the live engine plays come from the same code."""
+
+    def decode(self, tokens, **meta) -> NoteSequence:
+        return decode_with(self.stream(), as_tokens(tokens), self.steps_per_quarter, **meta)
 
 
 class Encoding(Protocol):

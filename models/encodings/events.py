@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..notes import DEFAULT_VELOCITY, END, PITCH, START, VELOCITY, NoteSequence
-from .base import PitchRange
-from .stream import StreamDecoder, TimedMessage, as_tokens, decode_with
+from .base import PitchRange, TokenDecoding
+from .stream import StreamDecoder, TimedMessage
 
 NOTE_ON, NOTE_OFF, STEP, VELOCITY_BASE = 0, 128, 256, 257
 
 
-class EventsEncoding:
+class EventsEncoding(TokenDecoding):
     name = "events"
     rows = False
     holds_repeat = False
@@ -67,9 +67,6 @@ class EventsEncoding:
                     tokens.append(VELOCITY_BASE + current_bin)
                 tokens.append(NOTE_ON + pitch)
         return np.asarray(tokens, dtype=np.int32)
-
-    def decode(self, tokens, **meta) -> NoteSequence:
-        return decode_with(self.stream(), as_tokens(tokens), self.steps_per_quarter, **meta)
 
     def stream(self, channel: int = 0) -> "EventsStream":
         return EventsStream(self, channel)

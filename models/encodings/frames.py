@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..notes import NoteSequence
-from .base import PitchRange
-from .stream import StreamDecoder, TimedMessage, as_tokens, decode_with
+from .base import PitchRange, TokenDecoding
+from .stream import StreamDecoder, TimedMessage, decode_with
 
 ORDERS = ("ascending", "descending")
 
@@ -32,7 +32,7 @@ class StepFrameStream(StreamDecoder):
         return out
 
 
-class FramesEncoding:
+class FramesEncoding(TokenDecoding):
     name = "frames"
     rows = False
     holds_repeat = True
@@ -78,9 +78,6 @@ class FramesEncoding:
             tokens.extend((self.range.width - 1 - idx) if self.order == "descending" else idx)
             tokens.append(self.step_token)
         return np.asarray(tokens, dtype=np.int32)
-
-    def decode(self, tokens, **meta) -> NoteSequence:
-        return decode_with(self.stream(), as_tokens(tokens), self.steps_per_quarter, **meta)
 
     def stream(self, channel: int = 0) -> "FramesStream":
         return FramesStream(self, channel)
