@@ -56,6 +56,14 @@ def number(kind=int, low=None, high=None, low_open: bool = False):
     return parse
 
 
+def channel_list(text: str) -> tuple[int, ...]:
+    """An argparse type: `2,3,4` -> (2, 3, 4), each a MIDI channel 1..16."""
+    parts = text.split(",")
+    if not all(part.strip().isdigit() and 1 <= int(part) <= 16 for part in parts):
+        raise argparse.ArgumentTypeError(f"must be channels 1..16 separated by commas, got {text!r}")
+    return tuple(int(part) for part in parts)
+
+
 def add_preset_options(parser: argparse.ArgumentParser, positional: bool = True) -> None:
     if positional:
         parser.add_argument("preset", help="a preset name (see `musigan presets`)")

@@ -12,7 +12,7 @@ import time
 
 from ..live.ports import API_NAMES
 from ..models.preset_schema import MODES
-from .args import add_preset_options, add_sampling_options, fail, number, say
+from .args import add_preset_options, add_sampling_options, channel_list, fail, number, say
 from .plot import plot_recording
 
 CONTROLS = (("temperature", 16, "temperature (0.1..2.0)"), ("answer", 17, "answer length (0..8 bars)"),
@@ -85,19 +85,6 @@ def register(commands):
     return play
 
 
-def channel_list(text: str) -> tuple[int, ...]:
-    """`2,3,4` -> (2, 3, 4), each 1..16."""
-    import argparse
-
-    try:
-        channels = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be channels 1..16 separated by commas, got {text!r}") from None
-    if not channels or not all(1 <= c <= 16 for c in channels):
-        raise argparse.ArgumentTypeError(f"must be channels 1..16 separated by commas, got {text!r}")
-    return channels
-
-
 def check_flags(args) -> str | None:
     """What no single flag's range can say: the flags that must agree with each other."""
     if args.low >= args.high:
@@ -132,7 +119,7 @@ def make_companion(preset, args, seed=None):
     from ..live.companion import companion_for
 
     return companion_for(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
-                                 pitch_range=(args.low, args.high))
+                         pitch_range=(args.low, args.high))
 
 
 def run(args) -> int:

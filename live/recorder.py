@@ -9,7 +9,6 @@ import mido
 from ..models.midi_file import TICKS_PER_BEAT
 
 
-
 class Recorder:
     def __init__(self, path, steps_per_quarter: int, bpm: float, name: str = "musigan session"):
         self.path, self.steps_per_quarter, self.bpm, self.name = Path(path), steps_per_quarter, bpm, name
@@ -25,10 +24,10 @@ class Recorder:
         midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("track_name", name=self.name),
                                            mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(self.bpm))]))
-        for track in [name for name, events in self.events.items() if events or name in ("player", "musigan")]:
+        for track, events in self.events.items():  # player and musigan always, then any channel tracks
             messages = mido.MidiTrack([mido.MetaMessage("track_name", name=track)])
             last = 0
-            for position, _, message in sorted(self.events[track], key=lambda e: (e[0], e[1])):
+            for position, _, message in sorted(events, key=lambda e: (e[0], e[1])):
                 tick = max(last, round(position * ticks_per_step))
                 messages.append(message.copy(time=tick - last))
                 last = tick
