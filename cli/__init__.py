@@ -5,7 +5,6 @@ pay for (or depend on) TensorFlow.
 """
 from __future__ import annotations
 
-
 from . import data, evaluate, generate, play, plot, ports, presets, sweep, train
 from .args import Parser
 

@@ -11,11 +11,17 @@ import threading
 import time
 
 from ..live.engine import Engine
-from ..live.ports import VIRTUAL_INPUT, PortError, default_api, new_client, open_input, open_output
+from ..live.ports import (
+    VIRTUAL_INPUT,
+    PortError,
+    default_api,
+    new_client,
+    open_input,
+    open_output,
+)
 from ..live.simulation import MemoryOutput, SimulatedClock, drive
 from .args import say
 from .plot import plot_recording
-
 
 
 def run_demo(companion, settings, args, recorder) -> int:

@@ -27,8 +27,8 @@ def run(args) -> int:
     import numpy as np
 
     from ..models.generation import generate_piece
-    from ..models.notes import VOICE
     from ..models.midi_file import UnreadableFile, read_midi, write_midi
+    from ..models.notes import VOICE
     from ..models.presets import PresetError, get_preset
 
     try:

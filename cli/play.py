@@ -12,7 +12,14 @@ import time
 
 from ..live.ports import API_NAMES
 from ..models.preset_schema import MODES
-from .args import add_preset_options, add_sampling_options, channel_list, fail, number, say
+from .args import (
+    add_preset_options,
+    add_sampling_options,
+    channel_list,
+    fail,
+    number,
+    say,
+)
 from .plot import plot_recording
 
 CONTROLS = (("temperature", 16, "temperature (0.1..2.0)"), ("answer", 17, "answer length (0..8 bars)"),
@@ -100,7 +107,7 @@ def check_flags(args) -> str | None:
 
 
 def build_settings(args, preset):
-    from ..live.engine import LiveSettings
+    from ..live.settings import LiveSettings
 
     live = preset.config.live
     return LiveSettings(
@@ -155,7 +162,13 @@ def play(companion, settings, args, recorder, started: float) -> int:
     import contextlib
 
     from ..live.engine import Engine
-    from ..live.ports import PortError, TransportWatch, default_api, open_input, open_output
+    from ..live.ports import (
+        PortError,
+        TransportWatch,
+        default_api,
+        open_input,
+        open_output,
+    )
 
     api = args.api or default_api()
     with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and its

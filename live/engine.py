@@ -8,49 +8,19 @@ path out of a mode (switch, barge-in, panic, shutdown) leaves nothing hanging.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import deque
-from dataclasses import dataclass
 
 import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.notes import DEFAULT_VELOCITY, PITCH, NoteSequence, notes_array
+from ..models.notes import PITCH, NoteSequence, notes_array
 from ..models.preset_schema import MODES
+from .performance import click, follow_dynamics, voice_rank
+from .settings import LiveSettings
 from .tracker import NoteTracker
 
 GRACE_STEPS = 0.5  # a release within half a step before a boundary still sounds at it
-ACCENT = 8         # velocity added on a bar's first beat when following the player's dynamics
 
-
-
-
-@dataclass
-class LiveSettings:
-    """Every live control, with its default; the CLI and the preset's `live` section fill these."""
-
-    mode: str = "respond"
-    channel_in: int | None = None      # 0-based; None listens to every channel
-    channel_out: int = 0               # 0-based
-    bpm: float = 100.0
-    answer_bars: int = 2               # 0: answer as long as the phrase was
-    phrase_gap_beats: float = 0.75     # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
-    voices: int = 3                    # harmonize: voices added under each note
-    velocity: int | None = None        # None: follow the player's dynamics; N: every note at N
-    metronome: bool = False            # a click on every beat, accented on the bar's first
-    click_channel: int = 9             # 0-based: channel 10, General MIDI drums
-    click_note: int = 76               # General MIDI high wood block
-    count_in_bars: int = 0             # solo: clicks for this many bars before the companion starts
-    voice_channels: tuple[int, ...] = ()  # 0-based: the top voice's channel, the next one down's ...; () = one
-    beats_per_bar: int = 4
-    cc_temperature: int = 16           # 0..127 -> temperature 0.1..2.0
-    cc_answer: int = 17                # 0..127 -> answer length 0..8 bars
-    cc_mode: int = 18                  # thirds of the range: respond, harmonize, solo
-    cc_panic: int = 19                 # >= 64: panic
-
-    def __post_init__(self):
-        if self.mode not in MODES:
-            raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
 
 
 class Engine:
@@ -92,13 +62,8 @@ class Engine:
         self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
 
     def dynamics(self) -> int:
-        """The companion's velocity when it follows the player: the middle of the player's last few
-        velocities, with an accent on each bar's first beat."""
-        if not self.recent_velocities:
-            return DEFAULT_VELOCITY
-        steps_per_bar = self.settings.beats_per_bar * self.companion.steps_per_quarter
-        accent = ACCENT if round(self.position) % steps_per_bar == 0 else 0
-        return int(min(127, statistics.median(self.recent_velocities) + accent))
+        return follow_dynamics(self.recent_velocities, round(self.position),
+                               self.settings.beats_per_bar * self.companion.steps_per_quarter)
 
     def _off(self, pitch: int) -> None:
         self.tracker.note_off(self.channel_of.get(pitch, self.settings.channel_out), pitch)
@@ -260,13 +225,7 @@ class Engine:
         self.struck.clear()
 
     def _click(self, step: int) -> None:
-        """The metronome (and the count-in): a click on each beat, louder on a bar's first, released at
-        the next step; it goes through the tracker, so panic and every way out release it too."""
-        settings, per_beat = self.settings, self.companion.steps_per_quarter
-        self.tracker.note_off(settings.click_channel, settings.click_note)
-        if (settings.metronome or step < self.count_in_steps) and step % per_beat == 0:
-            downbeat = step % (per_beat * settings.beats_per_bar) == 0
-            self.tracker.note_on(settings.click_channel, settings.click_note, 110 if downbeat else 70)
+        click(self.tracker, self.settings, step, self.companion.steps_per_quarter, self.count_in_steps)
 
     @property
     def count_in_steps(self) -> int:
@@ -337,8 +296,3 @@ class Engine:
     def close(self) -> int:
         """Shut down: release every note and send All Notes Off on the channels used."""
         return self.panic()
-
-
-def voice_rank(pitch: int, frame: set[int]) -> int:
-    """Which voice a pitch is in its frame, counted from the top: where `voice_channels` routes it."""
-    return sorted(frame, reverse=True).index(pitch)

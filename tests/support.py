@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 from hypothesis import strategies as st
-
 from musigan.models.notes import NoteSequence, notes_array
 
 

@@ -1,6 +1,5 @@
 """`musigan plot` and `--plot`: a piano roll PNG of a MIDI file, beside it or where asked."""
 import mido
-
 from support import run_musigan
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -6,13 +6,11 @@ import os
 
 import mido
 import pytest
-
 from musigan.cli import main
 from musigan.models.presets import PresetError, get_preset, load_presets
 from musigan.paths import BUNDLED_DATA, PACKAGE_ROOT, bundled_jsb
 from musigan.train.corpus import SourceError, assign_splits, load_corpus
 from musigan.train.progress import PlainProgress
-
 from support import run_musigan
 
 SHIPPED_FILES = sorted([*(PACKAGE_ROOT / "presets").iterdir(), *(BUNDLED_DATA / "jsb").iterdir()])

@@ -3,11 +3,11 @@ from collections import Counter
 
 import mido
 import pytest
-
 from musigan.live.clock import InternalClock, MidiClock
 from musigan.live.companion import companion_for
-from musigan.live.engine import Engine, LiveSettings
+from musigan.live.engine import Engine
 from musigan.live.recorder import Recorder
+from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import get_preset
 

@@ -6,11 +6,11 @@ import random
 from collections import Counter
 
 import pytest
-
 from musigan.live.clock import InternalClock, MidiClock
 from musigan.live.companion import companion_for
-from musigan.live.engine import Engine, LiveSettings
+from musigan.live.engine import Engine
 from musigan.live.runner import Runner
+from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryInput, MemoryOutput, SimulatedClock
 from musigan.models.preset_schema import MODES
 from musigan.models.presets import load_presets

@@ -9,7 +9,6 @@ import time
 
 import pytest
 import rtmidi
-
 from musigan.live.ports import PortError, open_output
 
 

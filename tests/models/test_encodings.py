@@ -1,12 +1,10 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
-
 from musigan.models.encodings import make_encoding
 from musigan.models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
 from musigan.paths import bundled_jsb
 from musigan.train.readers import read_file, read_jsb
-
 from support import note_sequences
 
 JSB = bundled_jsb("jsb-16th-satb")

@@ -1,7 +1,6 @@
 import mido
 import numpy as np
 import pytest
-
 from musigan.models.midi_file import UnreadableFile, read_midi, write_midi
 from musigan.models.notes import NoteSequence, notes_array
 

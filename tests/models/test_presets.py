@@ -1,7 +1,5 @@
 import pytest
-
 from musigan.models.presets import PresetError, get_preset, load_presets
-
 from support import run_musigan
 
 SHIPPED = {"bach-chorales-gru", "bach-harmony", "folk-lstm", "jsb-gru-sigmoid", "jsb-lstm-sigmoid"}

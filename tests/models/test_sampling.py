@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from musigan.models.encodings import make_encoding
 from musigan.models.generation import sample_steps
 from musigan.models.preset_schema import Model

@@ -3,7 +3,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-
 from musigan.models import recurrent
 from musigan.models.preset_schema import Model
 from musigan.models.stepper import Stepper

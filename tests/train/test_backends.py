@@ -5,7 +5,6 @@ import sys
 
 import numpy as np
 import pytest
-
 from musigan.models import recurrent
 from musigan.models.preset_schema import Model
 

@@ -1,12 +1,10 @@
 
 import pytest
-
 from musigan.models.midi_file import write_midi
 from musigan.models.notes import NoteSequence, notes_array
 from musigan.train.corpus import SourceError, load_corpus
 from musigan.train.corpus_stats import corpus_stats
 from musigan.train.transpose import apply_transposition, estimate_key, normalize_key
-
 from support import run_musigan
 
 JSB_QUARTER = "jsb-chorales-quarter"  # shipped in data/jsb

@@ -4,14 +4,13 @@ from pathlib import Path
 import mido
 import numpy as np
 import pytest
-
 from musigan.live.companion import companion_for
-from musigan.live.engine import Engine, LiveSettings
+from musigan.live.engine import Engine
+from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import PresetError, get_preset, load_presets
 from musigan.train.corpus import load_corpus
 from musigan.train.music_stats import piece_features
-
 from support import run_musigan
 
 JSB_16TH = "jsb-chorales-16th"  # shipped in data/jsb

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from musigan.models.notes import NoteSequence, notes_array
 from musigan.train.music_stats import compare_sets, overlap_area, piece_features
 

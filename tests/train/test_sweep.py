@@ -2,7 +2,6 @@
 import json
 
 import pytest
-
 from musigan.models.presets import get_preset
 from support import run_musigan
 

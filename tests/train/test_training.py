@@ -8,9 +8,7 @@ from pathlib import Path
 
 import mido
 import pytest
-
 from musigan.models.presets import get_preset
-
 from support import run_musigan
 
 JSB_QUARTER = "jsb-chorales-quarter"  # shipped in data/jsb
