@@ -11,9 +11,9 @@ import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
-from ..models.generation import max_note_steps, prime
+from ..models.generation import default_max_note_steps, max_note_steps, prime
 from ..models.notes import NoteSequence
-from ..models.sampling import Sampler
+from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
 
 OCTAVE = 12
@@ -27,7 +27,7 @@ class Companion:
                  pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
         self.max_notes = max_notes
-        self.max_note_steps = max_note_steps or 8 * encoding.steps_per_quarter  # no note outlives this
+        self.max_note_steps = max_note_steps or default_max_note_steps(encoding.steps_per_quarter)
         self.held_for: dict[int, int] = {}   # the companion's sounding pitches -> steps they have sounded
         low, high = pitch_range
         self.pitch_ok = np.zeros(128, bool)
@@ -139,8 +139,10 @@ class FramesCompanion(Companion):
                 spread = OCTAVE if voices < 2 else 2 * OCTAVE
                 pitches = np.zeros(self.encoding.vocab_size, bool)
                 pitches[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - spread)
-                # the first voice is not optional: a player in harmonize mode expects one on every note
-                if not pitches.any() or (voices and self._chance(pitches) < NEGLIGIBLE_VOICE):
+                # the first voice is not optional: a player in harmonize mode expects one on every note;
+                # a further one only where the model itself (temperature 1) gives it a real chance
+                chance = probabilities(self.logits, np.ones(len(self.logits), bool))[pitches].sum()
+                if not pitches.any() or (voices and chance < NEGLIGIBLE_VOICE):
                     break
                 token = self.sampler.categorical(self.logits, pitches)
                 voices += 1
@@ -151,12 +153,6 @@ class FramesCompanion(Companion):
         finally:
             self.stepper.set_state(saved_state)
             self.logits = saved_logits
-
-    def _chance(self, tokens: np.ndarray) -> float:
-        """The model's own probability (temperature 1) that the next token is one of `tokens`."""
-        p = np.exp(self.logits - self.logits.max())
-        return float(p[tokens].sum() / p.sum())
-
 
 class PianorollCompanion(Companion):
     def _step(self, forced: set[int], sample: bool) -> set[int]:

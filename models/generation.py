@@ -71,11 +71,16 @@ def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, spread: float =
                          allowed=allowed, spread=spread)
 
 
+def default_max_note_steps(steps_per_quarter: int) -> int:
+    """Two bars of 4/4: how long a note may sound where the card does not say."""
+    return 2 * 4 * steps_per_quarter
+
+
 def max_note_steps(preset) -> int:
     """The longest a generated note may sound: the 99th percentile of the corpus's note lengths that
-    training writes into the card, or two bars for a card from before it did."""
-    steps_per_bar = 4 * preset.config.data.steps_per_quarter
-    return int(preset.card()["data"].get("note_length_p99") or 2 * steps_per_bar)
+    training writes into the card, or the default for a card from before it did."""
+    return int(preset.card()["data"].get("note_length_p99")
+               or default_max_note_steps(preset.config.data.steps_per_quarter))
 
 
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,

@@ -7,6 +7,13 @@ from __future__ import annotations
 import numpy as np
 
 
+def probabilities(logits: np.ndarray, pool: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Softmax of `logits` at `temperature` over the tokens of `pool` (bool, vocab-wide); 0 elsewhere."""
+    scaled = np.where(pool, logits.astype(np.float64) / temperature, -np.inf)
+    probs = np.exp(scaled - scaled.max())
+    return probs / probs.sum()
+
+
 class Sampler:
     def __init__(self, temperature: float = 1.0, top_p: float = 1.0, seed: int | None = None):
         if temperature <= 0 or not 0 < top_p <= 1:
@@ -38,25 +45,19 @@ class Sampler:
         if structural is not None and temperature != 1:
             shape, choice = pool & structural, pool & ~structural
             if shape.any() and choice.any():
-                p_shape = self._probabilities(logits, pool, 1.0)[shape].sum()
+                p_shape = probabilities(logits, pool, 1.0)[shape].sum()
                 pool = shape if self.rng.random() < p_shape else choice
             if not (pool & ~structural).any():
                 temperature = 1.0  # a time-shaping choice (end the step, hold, release) stays the model's own
         if self.top_p < 1:  # the nucleus is the model's own (temperature 1): heat never reaches its tail
-            probs = self._probabilities(logits, pool, 1.0)
+            probs = probabilities(logits, pool, 1.0)
             order = np.argsort(-probs)
             keep = order[: int(np.searchsorted(np.cumsum(probs[order]), self.top_p)) + 1]
             pool = np.zeros_like(pool)
             pool[keep] = True
-        probs = self._probabilities(logits, pool, temperature)
+        probs = probabilities(logits, pool, temperature)
         return int(min(np.searchsorted(np.cumsum(probs), self.rng.random() * probs.sum(), side="right"),
                        len(probs) - 1))
-
-    @staticmethod
-    def _probabilities(logits: np.ndarray, pool: np.ndarray, temperature: float) -> np.ndarray:
-        scaled = np.where(pool, logits.astype(np.float64) / temperature, -np.inf)
-        probs = np.exp(scaled - scaled.max())
-        return probs / probs.sum()
 
     def bernoulli(self, logits: np.ndarray, allowed: np.ndarray | None = None, max_notes: int | None = None,
                   previous: np.ndarray | None = None) -> np.ndarray:
