@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 
+from ..live.controls import CONTROLS
 from ..live.ports import API_NAMES
 from ..models.preset_schema import MODES
 from .args import (
@@ -22,9 +23,6 @@ from .args import (
 )
 from .plot import plot_recording
 
-CONTROLS = (("temperature", 16, "temperature (0.1..2.0)"), ("answer", 17, "answer length (0..8 bars)"),
-            ("mode", 18, "mode (thirds: respond/harmonize/solo)"), ("panic", 19, "panic (value >= 64)"))
-
 
 def register(commands):
     play = commands.add_parser(
@@ -32,8 +30,9 @@ def register(commands):
         description="Listen on a MIDI input and answer on a virtual output named 'musigan' (Ableton lists it "
                     "as a MIDI input). Modes: respond (call and response), harmonize (voices under each note "
                     "you play), solo (plays on, follows you). Unset flags come from the preset's live section. "
-                    "Keyboard controls: CC 16 temperature, CC 17 answer length, CC 18 mode, CC 19 panic, "
-                    "CC 64 sustain, program change switches preset. Ctrl-C leaves no note hanging.")
+                    "Keyboard controls (defaults; --learn or --controls FILE to move them): "
+                    + ", ".join(f"CC {cc} {name.replace('_', ' ')}" for name, (cc, _) in CONTROLS.items())
+                    + ", CC 64 sustain; program change switches preset. Ctrl-C leaves no note hanging.")
     add_preset_options(play, positional=False)
     play.add_argument("--preset", default="bach-harmony", help="preset name (default bach-harmony)")
     play.add_argument("--demo", action="store_true",
@@ -59,6 +58,9 @@ def register(commands):
                            "ends (default 0.75 beat: a half-beat rest inside a phrase is not its end)")
     play.add_argument("--voices", type=number(int, 1, 8), default=3,
                       help="harmonize: voices under each note (default 3)")
+    play.add_argument("--key-pull", type=number(float, 0, 10), default=2.0, metavar="NATS",
+                      help="answer in the key you play in: a pitch outside it is e^-NATS as likely "
+                           "(default 2: about a seventh; 0: no key)")
     play.add_argument("--velocity", type=number(int, 1, 127), metavar="1-127",
                       help="play every note at this velocity (default: follow your dynamics, accenting bar starts)")
     play.add_argument("--voice-channels", type=channel_list, metavar="A,B,C",
@@ -86,24 +88,60 @@ def register(commands):
     play.add_argument("--duration", type=number(float, 0, low_open=True), metavar="SECONDS",
                       help="stop after this long")
     play.add_argument("--quiet", action="store_true", help="no live status line")
-    for name, number_, what in CONTROLS:
-        play.add_argument(f"--cc-{name}", type=number(int, 0, 127), default=number_, metavar="CC",
-                          help=f"CC for {what} (default {number_})")
+    add_jam_options(play)
     return play
+
+
+def add_jam_options(play) -> None:
+    """Magenta-style controls: listening bounds, loop, state out, clock out, and which CC does what."""
+    play.add_argument("--min-listen", type=number(int, 0, 8), default=0, metavar="BARS",
+                      help="respond: a call shorter than this is not answered yet (default 0)")
+    play.add_argument("--max-listen", type=number(int, 0, 64), default=0, metavar="BARS",
+                      help="respond: after this long the companion answers even if you play on, as a duet "
+                           "partner cutting in (default 0: never)")
+    play.add_argument("--loop-bars", type=number(int, 1, 16), default=2, metavar="BARS",
+                      help="solo: how many of its last bars the loop control repeats (default 2)")
+    play.add_argument("--state-cc", type=number(int, 0, 127), metavar="CC",
+                      help="say what the companion is doing on this CC of its output channel: 0 listening, "
+                           "64 answering, 96 looping, 127 silenced (default off)")
+    play.add_argument("--clock-out", action="store_true",
+                      help="be the MIDI clock master: 24 ticks a quarter, Start and Stop on the output, so a "
+                           "DAW set to Sync follows the companion's tempo (internal clock only)")
+    play.add_argument("--glide", type=number(float, 0, 64), default=4.0, metavar="BEATS",
+                      help="a tempo change (the tempo knob) glides over this many beats (default 4)")
+    play.add_argument("--controls", metavar="FILE.yaml",
+                      help="which CC moves each control (default: the file --learn wrote, if any)")
+    play.add_argument("--learn", action="store_true",
+                      help="ask for each control in turn, take the CC you move, and write the mapping "
+                           "(to --controls FILE, else the user's controls.yaml) for later sessions")
+    play.add_argument("--learn-wait", type=number(float, 0.5, 120), default=10.0, metavar="SECONDS",
+                      help="--learn: how long to wait for each control before keeping its CC (default 10)")
+    for name, (cc, what) in CONTROLS.items():
+        play.add_argument(f"--cc-{name.replace('_', '-')}", type=number(int, 0, 127), metavar="CC",
+                          help=f"CC for {what} (default {cc})")
 
 
 def check_flags(args) -> str | None:
     """What no single flag's range can say: the flags that must agree with each other."""
     if args.low >= args.high:
         return f"--low must be below --high, got --low {args.low} --high {args.high}"
-    ccs = {name: getattr(args, f"cc_{name}") for name, _, _ in CONTROLS}
-    for name, cc in ccs.items():
-        if cc == 64:
-            return f"--cc-{name} 64 is the sustain pedal; choose another CC"
-        clash = [other for other, value in ccs.items() if value == cc and other != name]
-        if clash:
-            return f"--cc-{name} and --cc-{clash[0]} are both CC {cc}; give each control its own CC"
+    if args.clock_out and args.clock == "midi":
+        return "--clock-out makes musigan the clock; it cannot also follow one (--clock midi)"
+    if args.max_listen and args.max_listen < args.min_listen:
+        return f"--max-listen {args.max_listen} is shorter than --min-listen {args.min_listen}"
     return None
+
+
+def control_mapping(args) -> dict[str, int]:
+    """Each control's CC: the defaults, then the mapping file (--controls, else the learned one),
+    then --cc-NAME flags; ControlError names what clashes."""
+    from ..live.controls import check, default_path, load
+
+    path = args.controls or (default_path() if default_path().is_file() else None)
+    mapping = load(path) if path else {}
+    flags = {name: getattr(args, f"cc_{name}") for name in CONTROLS if getattr(args, f"cc_{name}") is not None}
+    return check({**mapping, **flags}, str(path) if path and not flags else "",
+                 lambda name: f"--cc-{name.replace('_', '-')}" if name in flags or not path else name)
 
 
 def build_settings(args, preset):
@@ -116,10 +154,12 @@ def build_settings(args, preset):
         channel_out=(args.channel_out or live.channel) - 1,
         bpm=args.bpm or live.bpm,
         answer_bars=live.answer_bars if args.answer_bars is None else args.answer_bars,
-        phrase_gap_beats=args.phrase_gap, voices=args.voices, velocity=args.velocity, metronome=args.metronome,
+        phrase_gap_beats=args.phrase_gap, voices=args.voices, key_pull=args.key_pull, velocity=args.velocity,
+        metronome=args.metronome,
         click_channel=args.click_channel - 1, click_note=args.click_note, count_in_bars=args.count_in,
         voice_channels=tuple(c - 1 for c in args.voice_channels or ()),
-        cc_temperature=args.cc_temperature, cc_answer=args.cc_answer, cc_mode=args.cc_mode, cc_panic=args.cc_panic)
+        min_listen_bars=args.min_listen, max_listen_bars=args.max_listen, loop_bars=args.loop_bars,
+        state_cc=args.state_cc, glide_beats=args.glide, controls=control_mapping(args))
 
 
 def make_companion(preset, args, seed=None):
@@ -137,13 +177,15 @@ def run(args) -> int:
     problem = check_flags(args)
     if problem:
         return fail("play", problem)
+    if args.learn:
+        return learn_controls(args)
     try:
         preset = get_preset(args.preset, args.config)
         companion = make_companion(preset, args, args.seed)
         settings = build_settings(args, preset)
         if settings.mode == "harmonize" and not companion.can_harmonize:
             raise ValueError(f"{HARMONIZE_NEEDS}; {preset.name} cannot")
-    except (PresetError, ValueError) as exc:
+    except (PresetError, ValueError) as exc:  # a bad control mapping (ControlError) is a ValueError
         return fail("play", exc)
     record = args.record or ("musigan-demo.mid" if args.demo else None)
     recorder = None
@@ -156,6 +198,25 @@ def run(args) -> int:
 
         return run_demo(companion, settings, args, recorder)
     return play(companion, settings, args, recorder, started)
+
+
+def learn_controls(args) -> int:
+    """`--learn`: ask for each control, take the CC that moves, write the mapping for later sessions."""
+    from ..live.controls import default_path, learn, save
+    from ..live.midi_bytes import MidiParser
+    from ..live.ports import PortError, default_api, open_input
+
+    parser = MidiParser()
+    try:
+        with open_input(args.api or default_api(), args.input) as source:
+            say(f"learning controls from {source.description}; the sustain pedal (CC 64) stays the pedal")
+            mapping = learn(lambda: [m for _, data in source.poll() for m in parser.feed(data)], say,
+                            args.learn_wait)
+    except (PortError, ValueError) as exc:
+        return fail("play", exc)
+    path = save(args.controls or default_path(), mapping)
+    say(f"wrote {path}: later sessions load it" + ("" if not args.controls else f" with --controls {path}"))
+    return 0
 
 
 def play(companion, settings, args, recorder, started: float) -> int:
@@ -179,7 +240,8 @@ def play(companion, settings, args, recorder, started: float) -> int:
         except PortError as exc:
             return fail("play", exc)
         engine = Engine(companion, output.send, settings, recorder, say)
-        runner = make_runner(engine, source, args, TransportWatch(api, [source, output], say, engine.release_sounding))
+        runner = make_runner(engine, source, args, TransportWatch(api, [source, output], say, engine.release_sounding),
+                             output.send)
         print(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
               f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock})",
               flush=True)
@@ -193,6 +255,8 @@ def play(companion, settings, args, recorder, started: float) -> int:
             failure.append(f"internal error ({type(exc).__name__}: {exc})")
         finally:
             released = engine.close()
+            if runner.clock_out:
+                runner.clock_out.stop()
         if runner.failure:
             failure.append(runner.failure)
     print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
@@ -206,7 +270,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
     return 0
 
 
-def make_runner(engine, source, args, watch):
+def make_runner(engine, source, args, watch, send):
     """The real-time loop on the chosen clock, program changes loading presets, and every signal
     that ends a session (a closed terminal or a dropped ssh too) stopping it cleanly."""
     from ..live.clock import InternalClock, MidiClock
@@ -217,7 +281,13 @@ def make_runner(engine, source, args, watch):
     clock = MidiClock(spq) if args.clock == "midi" else InternalClock(engine.settings.bpm, spq, time.perf_counter())
     programs = args.programs.split(",") if args.programs else sorted(
         name for name, p in load_presets(args.config).items() if p.trained)
-    runner = Runner(engine, clock, source, watch=watch,
+    clock_out = None
+    if args.clock_out:
+        from ..live.clock_out import ClockOut
+
+        clock_out = ClockOut(send, clock)
+        clock_out.start()
+    runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out,
                     load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
     for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(ending, lambda *_: runner.stop())

@@ -11,8 +11,13 @@ PPQN = 24
 
 
 class InternalClock:
+    """The companion's own tempo. A tempo change glides: the step length moves a little at each step
+    boundary (`begin_step`), and the grid is re-anchored there, so no position ever jumps."""
+
     def __init__(self, bpm: float, steps_per_quarter: int, start: float):
-        self.steps_per_quarter, self.start = steps_per_quarter, start
+        self.steps_per_quarter = steps_per_quarter
+        self.anchor_step, self.anchor_time = 0, start
+        self.target_bpm, self.glide_per_step = bpm, 0.0
         self.set_bpm(bpm)
 
     def set_bpm(self, bpm: float) -> None:
@@ -21,12 +26,29 @@ class InternalClock:
         self.bpm = bpm
         self.step_seconds = 60.0 / bpm / self.steps_per_quarter
 
+    def glide_to(self, bpm: float, steps: int) -> None:
+        """Reach `bpm` over the next `steps` grid steps, a straight line in bpm."""
+        self.target_bpm = bpm
+        self.glide_per_step = (bpm - self.bpm) / max(1, steps)
+
+    def begin_step(self, step: int) -> None:
+        """Grid step `step` begins: move the tempo one step along its glide, anchoring the grid here."""
+        if self.bpm == self.target_bpm:
+            return
+        self.anchor_time, self.anchor_step = self.next_step_time(step), step
+        moved = self.bpm + self.glide_per_step
+        self.set_bpm(self.target_bpm if (self.target_bpm - moved) * self.glide_per_step <= 0 else moved)
+
     def position(self, t: float) -> float:
-        return (t - self.start) / self.step_seconds
+        return self.anchor_step + (t - self.anchor_time) / self.step_seconds
 
     def next_step_time(self, step: int) -> float:
-        """When grid step `step` begins."""
-        return self.start + step * self.step_seconds
+        """When grid step `step` begins (at the present tempo)."""
+        return self.time_at(step)
+
+    def time_at(self, position: float) -> float:
+        """When the grid reaches `position` (a float step) at the present tempo."""
+        return self.anchor_time + (position - self.anchor_step) * self.step_seconds
 
     @property
     def running(self) -> bool:

@@ -15,9 +15,11 @@ from ..models.generation import default_max_note_steps, max_note_steps, prime
 from ..models.notes import NoteSequence
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
+from ..models.tonality import scale_classes
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
+KEY_PULL = 2.0            # nats taken from a pitch outside the player's key: e^-2, about 1/7 as likely
 
 
 class Companion:
@@ -33,6 +35,7 @@ class Companion:
         self.pitch_ok = np.zeros(128, bool)
         self.pitch_ok[low:high + 1] = True
         self.own: set[int] = set()       # pitches the companion is sounding
+        self.key_bias = np.zeros(encoding.vocab_size)
         self.reset()
 
     @property
@@ -52,15 +55,29 @@ class Companion:
         self.sampler.temperature = value
 
     def reset(self, primer=()) -> None:
-        self.logits = prime(self.stepper, self.encoding, primer).copy()
+        self.logits = prime(self.stepper, self.encoding, primer) + self.key_bias
         self.own, self.held_for = set(), {}
+
+    def note_pitches(self) -> np.ndarray:
+        """The pitch each note-starting token (token ids 0, 1, ...) starts: every encoding spells its
+        range's pitches first (events' NOTE_ON tokens are the pitches 0..127 themselves)."""
+        return np.arange(self.encoding.range.low, self.encoding.range.high + 1)
+
+    def set_key(self, key: tuple[int, str] | None, pull: float = KEY_PULL) -> None:
+        """Answer in the player's key: every pitch outside it loses `pull` nats (None or 0: no pull)."""
+        bias = np.zeros_like(self.key_bias)
+        if key is not None and pull:
+            pitches = self.note_pitches()
+            bias[:len(pitches)] = np.where(scale_classes(key)[pitches % 12], 0.0, -pull)
+        self.logits = self.logits - self.key_bias + bias
+        self.key_bias = bias
 
     def listen(self, phrase: NoteSequence) -> None:
         """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
         self.reset(self.encoding.encode(phrase) if len(phrase) else ())
 
     def _feed(self, item) -> None:
-        self.logits = self.stepper.step(item).copy()
+        self.logits = self.stepper.step(item) + self.key_bias
 
     def step(self, forced=(), sample: bool = True) -> set[int]:
         """Advance one grid step with the player's `forced` pitches in it; return the companion's."""

@@ -13,15 +13,16 @@ from collections import deque
 import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.notes import PITCH, NoteSequence, notes_array
-from ..models.preset_schema import MODES
-from .performance import click, follow_dynamics, voice_rank
+from ..models.notes import PITCH, NoteSequence
+from ..models.tonality import key_of
+from .answers import Schedule, call_sequence, onsets
+from .knobs import KNOBS
+from .looper import Looper
+from .performance import STATE_VALUES, click, follow_dynamics, voice_rank
 from .settings import LiveSettings
 from .tracker import NoteTracker
 
 GRACE_STEPS = 0.5  # a release within half a step before a boundary still sounds at it
-
-
 
 class Engine:
     def __init__(self, companion, send, settings: LiveSettings, recorder=None, log=None):
@@ -35,7 +36,7 @@ class Engine:
         self.sustain = False
         self.phrase: list[tuple[int, float, float, int]] = []
         self.last_release = 0.0
-        self.schedule: dict[int, list[tuple[str, int, int]]] = {}  # step -> (on/off, pitch, voice)
+        self.schedule = Schedule()                      # respond: the answer's note changes ahead
         self.channel_of: dict[int, int] = {}            # the channel each companion pitch was started on
         self.harmony: dict[int, list[int]] = {}         # melody pitch -> voices sounding under it
         self.pedal_held: set[int] = set()               # melodies released under the sustain pedal
@@ -44,7 +45,12 @@ class Engine:
         self.notes_in = 0
         self.silenced = False                           # after a panic: no answer or solo until the player plays
         self.recent_velocities: deque[int] = deque(maxlen=8)  # the player's dynamics, which answers follow
+        self.recent_pitches: deque[int] = deque(maxlen=16)    # the player's key, which answers keep
         self.on_program = None                          # set by the runner: program change -> preset
+        self.on_tempo = None                            # set by the runner: the tempo knob -> the internal clock
+        self.looper = Looper(settings.loop_bars * self.steps_per_bar)
+        self.cutting_in = False                         # an answer past --max-listen: the player plays on under it
+        self.state: str | None = None                   # what the state CC last said
 
     # --- output ------------------------------------------------------------------------------
     def _out(self, message) -> None:
@@ -61,9 +67,12 @@ class Engine:
         self.channel_of[pitch] = channel
         self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
 
+    @property
+    def steps_per_bar(self) -> int:
+        return self.settings.beats_per_bar * self.companion.steps_per_quarter
+
     def dynamics(self) -> int:
-        return follow_dynamics(self.recent_velocities, round(self.position),
-                               self.settings.beats_per_bar * self.companion.steps_per_quarter)
+        return follow_dynamics(self.recent_velocities, round(self.position), self.steps_per_bar)
 
     def _off(self, pitch: int) -> None:
         self.tracker.note_off(self.channel_of.get(pitch, self.settings.channel_out), pitch)
@@ -99,8 +108,7 @@ class Engine:
     def jump(self, steps: float) -> None:
         """The DAW's transport jumped by `steps` (Start, song position): move what is scheduled and
         what was heard with it, so an answer goes on from where it was rather than hanging."""
-        shift = round(steps)
-        self.schedule = {step + shift: changes for step, changes in self.schedule.items()}
+        self.schedule.shift(round(steps))
         self.phrase = [(p, start + steps, end + steps, v) for p, start, end, v in self.phrase]
         self.keys = {pitch: (start + steps, v) for pitch, (start, v) in self.keys.items()}
         self.last_release += steps
@@ -130,9 +138,10 @@ class Engine:
         self.notes_in += 1
         self.silenced = False
         self.recent_velocities.append(velocity)
+        self.recent_pitches.append(pitch)
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
-        if self.settings.mode == "respond" and self.answering:
+        if self.settings.mode == "respond" and self.answering and not self.cutting_in:
             self.log(f"barge-in at step {position:.1f}: answer cut short")
             self.release_all()
         if self.settings.mode == "harmonize" and answer:
@@ -163,25 +172,22 @@ class Engine:
             self._off(voice)
 
     def _control(self, control: int, value: int) -> None:
-        settings = self.settings
         if control == 64:
-            self.sustain = value >= 64
-            if not self.sustain:
-                self.last_release = max(self.last_release, self.position)
-                for melody in sorted(self.pedal_held - set(self.keys)):
-                    self._release_voices(melody)
-                self.pedal_held.clear()
-        elif control == settings.cc_temperature:
-            self.companion.temperature = round(0.1 + value / 127 * 1.9, 3)
-            self.log(f"temperature {self.companion.temperature}")
-        elif control == settings.cc_answer:
-            settings.answer_bars = value * 9 // 128
-            self.log(f"answer length {settings.answer_bars or 'as the phrase'} bars")
-        elif control == settings.cc_mode:
-            self.silenced = False
-            self.set_mode(MODES[min(2, value * 3 // 128)])
-        elif control == settings.cc_panic and value >= 64:
-            self.log(f"panic: released {self.panic()} note(s)")
+            self._sustain(value >= 64)
+        elif (name := self.control_names.get(control)) is not None:
+            KNOBS[name](self, value)
+
+    @property
+    def control_names(self) -> dict[int, str]:
+        return {cc: name for name, cc in self.settings.controls.items()}
+
+    def _sustain(self, down: bool) -> None:
+        self.sustain = down
+        if not down:
+            self.last_release = max(self.last_release, self.position)
+            for melody in sorted(self.pedal_held - set(self.keys)):
+                self._release_voices(melody)
+            self.pedal_held.clear()
 
     def set_mode(self, mode: str) -> None:
         if mode == self.settings.mode:
@@ -191,6 +197,7 @@ class Engine:
             return
         self.release_all()
         self.phrase.clear()
+        self.looper = Looper(self.settings.loop_bars * self.steps_per_bar)
         self.settings.mode = mode
         self.companion.reset()
         self.log(f"mode {mode}")
@@ -204,12 +211,15 @@ class Engine:
         self.phrase.clear()
         companion.temperature = self.companion.temperature
         self.companion = companion
+        self.looper = Looper(self.settings.loop_bars * self.steps_per_bar)
         self.log(f"preset {companion.name}")
 
     # --- time --------------------------------------------------------------------------------
     def on_step(self, step: int) -> None:
         """Grid step `step` begins: play what is due, then let the mode think."""
         self.position = float(step)
+        if self.struck:  # off the note path: a key is found once a step, not on every note
+            self.companion.set_key(key_of(self.recent_pitches), self.settings.key_pull)
         self._play_due(step)
         self._click(step)
         mode = self.settings.mode
@@ -221,8 +231,18 @@ class Engine:
             self._respond(step)
             self._play_due(step)  # an answer found at this step begins at it
         else:
-            self._solo()
+            self._solo(step)
         self.struck.clear()
+        self._say_state()
+
+    def _say_state(self) -> None:
+        """The state CC: what the companion is doing, for a controller's light or a DAW's mapping."""
+        state = ("silenced" if self.silenced else "looping" if self.looper.on else
+                 "answering" if self.answering else "listening")
+        if self.settings.state_cc is not None and state != self.state:
+            self._out(mido.Message("control_change", channel=self.settings.channel_out,
+                                   control=self.settings.state_cc, value=STATE_VALUES[state]))
+        self.state = state
 
     def _click(self, step: int) -> None:
         click(self.tracker, self.settings, step, self.companion.steps_per_quarter, self.count_in_steps)
@@ -232,9 +252,8 @@ class Engine:
         return self.settings.count_in_bars * self.settings.beats_per_bar * self.companion.steps_per_quarter
 
     def _play_due(self, step: int) -> None:
-        for due in sorted(k for k in self.schedule if k <= step):
-            for kind, pitch, voice in self.schedule.pop(due):
-                self._on(pitch, voice=voice) if kind == "on" else self._off(pitch)
+        for kind, pitch, voice in self.schedule.due(step):
+            self._on(pitch, voice=voice) if kind == "on" else self._off(pitch)
 
     def sounding_at(self, step: int) -> set[int]:
         """What a musician would call the music at this step boundary: what sounds now, and what was
@@ -245,48 +264,70 @@ class Engine:
         return set(self.keys) | {p for _, p in self.tracker.held} | recent
 
     def _respond(self, step: int) -> None:
+        """Answer a call that has ended (or, past --max-listen, one that has not); on the bar, play
+        the loop again or a mutation of the last answer."""
+        if not self.schedule:
+            self.cutting_in = False
+        on_bar = step % self.steps_per_bar == 0
+        if on_bar and self.looper.mutate_pending and self.looper.call is not None:
+            self.looper.mutate_pending = False
+            self.release_all()
+            variation = self._sample_answer(self.looper.call, len(self.looper.frames))
+            self.looper.keep(variation, self.looper.call)  # loop on, the variation is what repeats
+            self.schedule.add_frames(step, variation)
+            return
+        if on_bar and self.looper.on and self.looper.frames and not self.schedule and not self.keys:
+            self.schedule.add_frames(step, self.looper.frames)
+            return
+        begun = [start for _, start, _, _ in self.phrase] + [start for start, _ in self.keys.values()]
+        if not begun or self.answering:
+            return
         gap = self.settings.phrase_gap_beats * self.companion.steps_per_quarter
-        if self.phrase and not self.keys and not self.sustain and step - self.last_release >= gap:
+        ended = self.phrase and not self.keys and not self.sustain and step - self.last_release >= gap
+        if ended and self.last_release - min(begun) >= self.settings.min_listen_bars * self.steps_per_bar:
+            self._answer(step)
+        elif self.settings.max_listen_bars and step - min(begun) >= self.settings.max_listen_bars * self.steps_per_bar:
+            self.phrase += [(pitch, start, step, v) for pitch, (start, v) in self.keys.items()]
+            self.keys = {pitch: (float(step), v) for pitch, (_, v) in self.keys.items()}
+            self.cutting_in = True
             self._answer(step)
 
-    def phrase_sequence(self) -> NoteSequence:
-        origin = math.floor(min(start for _, start, _, _ in self.phrase))
-        rows = []
-        for pitch, start, end, velocity in self.phrase:
-            begin = round(start - origin)
-            rows.append((pitch, begin, max(begin + 1, round(end - origin)), velocity, 0))
-        return NoteSequence(notes_array(rows), steps_per_quarter=self.companion.steps_per_quarter)
-
     def _answer(self, step: int) -> None:
-        phrase = self.phrase_sequence()
+        """Answer the call at once, on the grid: the silence that ended it already took its time."""
+        phrase = call_sequence(self.phrase, self.companion.steps_per_quarter)
         self.phrase.clear()
         per_beat = self.companion.steps_per_quarter
         bars = self.settings.answer_bars
-        length = bars * self.settings.beats_per_bar * per_beat if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
-        begin = step  # at once, on the grid: the silence that ended the phrase already took its time
-        self.companion.listen(phrase)
-        previous: set[int] = set()
-        answer = []
-        for offset in range(length):
-            frame = self.companion.step()
-            self._schedule_changes(begin + offset, previous, frame)
-            answer += sorted(frame - previous)
-            previous = frame
-        self._schedule_changes(begin + length, previous, set())
+        length = bars * self.steps_per_bar if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
+        frames = self._sample_answer(phrase, length)
+        self.looper.keep(frames, phrase)
+        self.schedule.add_frames(step, frames)
+        answer = onsets(frames)
         self.log(f"heard {len(phrase)} notes {phrase.notes[:, PITCH].tolist()}; answering {len(answer)} notes "
-                 f"{answer} from step {begin}")
+                 f"{answer} from step {step}")
 
-    def _schedule_changes(self, step: int, before: set[int], after: set[int]) -> None:
-        changes = [("off", p, 0) for p in sorted(before - after)]
-        changes += [("on", p, voice_rank(p, after)) for p in sorted(after - before)]
-        if changes:
-            self.schedule.setdefault(step, []).extend(changes)
+    def _sample_answer(self, call: NoteSequence, length: int) -> list[set[int]]:
+        self.companion.listen(call)
+        return [self.companion.step() for _ in range(length)]
 
-    def _solo(self) -> None:
+    def _solo(self, step: int) -> None:
+        heard = set(self.keys) | self.struck
         if self.position < self.count_in_steps:  # counting in: it listens, and starts with the first bar after
-            self.companion.step(set(self.keys) | self.struck, sample=False)
+            self.companion.step(heard, sample=False)
             return
-        frame = self.companion.step(set(self.keys) | self.struck)
+        index = self.looper.solo_index(step, self.steps_per_bar)
+        if index is None or self.looper.resampling:
+            frame = self.companion.step(heard)
+            if index is not None:
+                self.looper.resampled(index, frame)
+        else:  # looping: it plays the loop and goes on listening to it and to the player
+            frame = set(self.looper.frames[index])
+            self.companion.step(heard | frame, sample=False)
+        if index == 0:  # each pass strikes its notes afresh: a note held over the loop's seam is no drone
+            for pitch in sorted(self.solo_notes):
+                self._off(pitch)
+            self.solo_notes = set()
+        self.looper.played(frame)
         for pitch in sorted(self.solo_notes - frame):
             self._off(pitch)
         for pitch in sorted(frame - self.solo_notes):

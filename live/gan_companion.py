@@ -21,6 +21,7 @@ from ..models.phrase_gan import (
 )
 from ..models.preset_schema import Model
 from ..models.stepper import load_stepper
+from ..models.tonality import scale_classes
 
 
 class GanCompanion:
@@ -38,6 +39,7 @@ class GanCompanion:
         self.allowed[max(pitch_range[0] - low, 0):pitch_range[1] - low + 1] = True
         if trained_keys is not None:
             self.allowed &= trained_keys
+        self.everywhere = self.allowed.copy()  # the keys it may play in any key
         self.reset()
 
     @classmethod
@@ -82,6 +84,14 @@ class GanCompanion:
         own = {self.encoding.range.low + int(i) for i in np.flatnonzero(row)} if sample else set()
         self.recent.append(self._row(own | set(forced)))
         return own
+
+    def set_key(self, key: tuple[int, str] | None, pull: float = 1.0) -> None:
+        """Answer in the player's key: its phrases are thresholded rows, not sampled tokens, so the pull
+        is all or nothing: with any pull, only the key's pitch classes."""
+        self.allowed = self.everywhere.copy()
+        if key is not None and pull:
+            pitches = np.arange(self.encoding.range.low, self.encoding.range.low + len(self.allowed))
+            self.allowed &= scale_classes(key)[pitches % 12]
 
     def voices_under(self, melody: int, count: int):
         raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} is a phrase GAN")

@@ -7,6 +7,8 @@ import statistics
 from ..models.notes import DEFAULT_VELOCITY
 
 ACCENT = 8  # velocity added on a bar's first beat when following the player's dynamics
+# what the state CC (--state-cc) says the companion is doing
+STATE_VALUES = {"listening": 0, "answering": 64, "looping": 96, "silenced": 127}
 
 
 def follow_dynamics(recent_velocities, step: int, steps_per_bar: int) -> int:

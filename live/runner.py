@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from .clock import MidiClock
+from .clock import InternalClock, MidiClock
 from .midi_bytes import MidiParser
 
 CLOCK_TYPES = {"clock", "start", "stop", "continue", "songpos"}
@@ -37,8 +37,9 @@ class Latency:
 
 
 class Runner:
-    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None):
+    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None, clock_out=None):
         self.engine, self.clock, self.load_companion = engine, clock, load_companion
+        self.clock_out = clock_out   # --clock-out: ticks for the DAW to follow
         self.source, self.watch = midi_in, watch
         self.failure: str | None = None  # why the loop stopped itself (the MIDI server died)
         self.stop_event = threading.Event()
@@ -49,6 +50,12 @@ class Runner:
         self._swap = None
         self._loading = False
         engine.on_program = self.request_program
+        if isinstance(clock, InternalClock):
+            engine.on_tempo = self.glide
+
+    def glide(self, bpm: float) -> None:
+        """The tempo knob: glide there over `glide_beats`, never a jump (a DAW following would lurch)."""
+        self.clock.glide_to(bpm, round(self.engine.settings.glide_beats * self.clock.steps_per_quarter))
 
     def request_program(self, program: int) -> None:
         """Program change: load the preset on another thread; swap it in at the next loop turn."""
@@ -80,7 +87,10 @@ class Runner:
             if self.watch and (reason := self.watch.check(now)):
                 self.failure = reason
                 break
+            if self.clock_out:
+                self.clock_out.send_due(now)
             if self.clock.running and self.clock.next_step_time(self.next_step) <= now:
+                self.clock.begin_step(self.next_step)
                 self.engine.on_step(self.next_step)
                 self.next_step += 1
                 continue

@@ -9,11 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..models.notes import PITCH, NoteSequence
-from .transpose import estimate_key, pitch_class_histogram
+from ..models.tonality import estimate_key, pitch_class_histogram, scale_classes
 
 SCALAR_FEATURES = ("note_density", "polyphony", "pitch_range", "in_key", "repetition")
-MAJOR_SCALE = np.array([0, 2, 4, 5, 7, 9, 11])
-MINOR_SCALE = np.array([0, 2, 3, 5, 7, 8, 10])
 
 
 def piece_features(piece: NoteSequence) -> dict:
@@ -25,8 +23,7 @@ def piece_features(piece: NoteSequence) -> dict:
     roll = piece.sounding()
     sounding = roll.sum(axis=1)
     hist = pitch_class_histogram(piece)
-    tonic, mode = estimate_key(piece) if len(notes) else (0, "major")
-    scale = (tonic + (MAJOR_SCALE if mode == "major" else MINOR_SCALE)) % 12
+    scale = scale_classes(estimate_key(piece) if len(notes) else (0, "major"))
     classes = [set(np.flatnonzero(roll[i:i + bar].any(axis=0)) % 12) for i in range(0, len(roll), bar)]
     similar = [len(a & b) / len(a | b) for a, b in zip(classes, classes[1:]) if a | b]
     return {

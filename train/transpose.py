@@ -1,31 +1,12 @@
 """Key handling: normalise pieces to C major / A minor, or augment them into other keys."""
 from __future__ import annotations
 
-import numpy as np
 
-from ..models.notes import END, PITCH, START, NoteSequence
+from ..models.notes import PITCH, NoteSequence
 from ..models.preset_schema import TRANSPOSE_MODES
+from ..models.tonality import estimate_key
 
-# Krumhansl & Kessler (1982) key profiles, C major and C minor.
-MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
-MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 AUGMENT_SHIFTS = range(-5, 7)  # `augment`: every key, from a fourth down to a fifth up
-
-
-
-def pitch_class_histogram(sequence: NoteSequence) -> np.ndarray:
-    """Duration-weighted pitch-class histogram."""
-    notes = sequence.notes
-    return np.bincount(notes[:, PITCH] % 12, weights=notes[:, END] - notes[:, START], minlength=12)
-
-
-def estimate_key(sequence: NoteSequence) -> tuple[int, str]:
-    """(tonic pitch class, 'major'|'minor') by the Krumhansl-Schmuckler correlation method."""
-    hist = pitch_class_histogram(sequence)
-    best = max(((np.corrcoef(hist, np.roll(profile, tonic))[0, 1], tonic, mode)
-                for mode, profile in (("major", MAJOR), ("minor", MINOR)) for tonic in range(12)),
-               key=lambda item: item[0])
-    return best[1], best[2]
 
 
 def normalize_key(sequence: NoteSequence) -> NoteSequence:

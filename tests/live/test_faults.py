@@ -86,9 +86,9 @@ def test_start_while_an_answer_sounds_moves_the_answer_with_the_jump():
         if engine.tracker.held:
             break
     assert engine.tracker.held, "no answer started"
-    pending = sorted(engine.schedule)
+    pending = sorted(engine.schedule.changes)
     runner.handle_batch([(t + 0.001, [0xFA])])  # Start: back to 0 in the middle of the answer
-    moved = sorted(engine.schedule)
+    moved = sorted(engine.schedule.changes)
     assert [b - a for a, b in zip(moved, moved[1:])] == [b - a for a, b in zip(pending, pending[1:])]
     assert abs(moved[0] - (pending[0] - n / 6)) <= 0.5  # as far ahead of 0 as it was ahead of the old position
     for m in range(1, 200):  # the answer plays on from the new position and ends: nothing hangs

@@ -27,7 +27,7 @@ def random_bytes(rng: random.Random, settings: LiveSettings) -> list[int]:
     if kind < 0.65:
         return [0x80, rng.randrange(28, 100), 0]
     if kind < 0.78:
-        controls = [settings.cc_temperature, settings.cc_answer, settings.cc_mode, settings.cc_panic, 64, 1, 123]
+        controls = [*settings.controls.values(), 64, 1, 123]  # every knob: loop, mutate, listen bounds, tempo ...
         return [0xB0, rng.choice(controls), rng.randrange(128)]
     if kind < 0.82:
         return [0xC0, rng.randrange(16)]
@@ -60,7 +60,9 @@ def test_no_session_leaves_a_note_on_or_raises():
         companion.reset()
         settings = LiveSettings(mode=mode, answer_bars=rng.randrange(3), phrase_gap_beats=rng.choice([0.5, 1.0]),
                                 metronome=rng.random() < 0.3, count_in_bars=rng.randrange(2),
-                                velocity=rng.choice([None, 64]), voice_channels=rng.choice([(), (1, 2, 3)]))
+                                velocity=rng.choice([None, 64]), voice_channels=rng.choice([(), (1, 2, 3)]),
+                                min_listen_bars=rng.randrange(2), max_listen_bars=rng.randrange(3),
+                                loop_bars=rng.randrange(1, 3), state_cc=rng.choice([None, 30]))
         output = MemoryOutput(SimulatedClock())
         engine = Engine(companion, output.send, settings)
         midi = rng.random() < 0.4
@@ -69,7 +71,7 @@ def test_no_session_leaves_a_note_on_or_raises():
         runner = Runner(engine, clock, MemoryInput())
         engine.on_program = lambda n: engine.set_companion(companions[n % len(companions)])
         t = 0.0
-        for step in range(rng.randrange(4, 24)):
+        for step in range(rng.randrange(4, 40)):
             for _ in range(rng.randrange(4)):
                 t += rng.random() * 0.03
                 runner.handle_batch([(t, random_bytes(rng, settings))])
@@ -81,9 +83,9 @@ def test_no_session_leaves_a_note_on_or_raises():
         end = rng.choice(["close", "panic then close", "mode switch then close", "program then close"])
         ends[end] += 1
         if end == "panic then close":
-            runner.handle_batch([(t, [0xB0, settings.cc_panic, 127])])
+            runner.handle_batch([(t, [0xB0, settings.controls['panic'], 127])])
         elif end == "mode switch then close":
-            runner.handle_batch([(t, [0xB0, settings.cc_mode, rng.randrange(128)])])
+            runner.handle_batch([(t, [0xB0, settings.controls['mode'], rng.randrange(128)])])
         elif end == "program then close":
             runner.handle_batch([(t, [0xC0, rng.randrange(16)])])
         engine.close()

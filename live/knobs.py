@@ -1,0 +1,68 @@
+"""What each live control does to the engine, by name; `live/controls.py` says which CC is which.
+
+Each knob takes the engine and the CC's value (0..127). Kept apart from the engine so that what a
+control means can be read in one place, beside the table of names and defaults.
+"""
+from __future__ import annotations
+
+from ..models.preset_schema import MODES
+
+
+def bars(value: int) -> int:
+    """A knob's value as 0..8 bars."""
+    return value * 9 // 128
+
+
+def temperature(engine, value: int) -> None:
+    engine.companion.temperature = round(0.1 + value / 127 * 1.9, 3)
+    engine.log(f"temperature {engine.companion.temperature}")
+
+
+def answer(engine, value: int) -> None:
+    engine.settings.answer_bars = bars(value)
+    engine.log(f"answer length {engine.settings.answer_bars or 'as the phrase'} bars")
+
+
+def mode(engine, value: int) -> None:
+    engine.silenced = False
+    engine.set_mode(MODES[min(2, value * 3 // 128)])
+
+
+def panic(engine, value: int) -> None:
+    if value >= 64:
+        engine.log(f"panic: released {engine.panic()} note(s)")
+
+
+def loop(engine, value: int) -> None:
+    if (value >= 64) != engine.looper.on:
+        engine.looper.set(value >= 64)
+        engine.log(f"loop {'on: repeating from the next bar' if engine.looper.on else 'off'}")
+
+
+def mutate(engine, value: int) -> None:
+    if value >= 64 and not engine.looper.mutate_pending:
+        engine.looper.mutate_pending = True
+        engine.log("mutate: a variation from the next bar")
+
+
+def min_listen(engine, value: int) -> None:
+    engine.settings.min_listen_bars = bars(value)
+    engine.log(f"shortest call answered: {engine.settings.min_listen_bars} bar(s)")
+
+
+def max_listen(engine, value: int) -> None:
+    engine.settings.max_listen_bars = bars(value)
+    engine.log(f"cuts in after {engine.settings.max_listen_bars or 'never: no limit,'} bar(s)")
+
+
+def tempo(engine, value: int) -> None:
+    bpm = round(40 + value / 127 * 200, 1)
+    if engine.on_tempo is None:
+        engine.log("tempo knob ignored: the tempo is the DAW's (--clock midi)")
+    else:
+        engine.on_tempo(bpm)
+        engine.log(f"tempo gliding to {bpm} bpm")
+
+
+KNOBS = {"temperature": temperature, "answer": answer, "mode": mode, "panic": panic, "loop": loop,
+         "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo}

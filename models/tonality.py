@@ -1,0 +1,57 @@
+"""Keys: which key a piece or a player's phrase is in (Krumhansl-Schmuckler), and its scale.
+
+Shared by training (normalising and augmenting keys), the music statistics, and the live companion,
+which answers in the key the player is playing in.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .notes import END, PITCH, START, NoteSequence
+
+# Krumhansl & Kessler (1982) key profiles, C major and C minor.
+MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+# a key's pitch classes from its tonic; minor with its leading tone (G sharp in A minor) as in Bach
+SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10, 11)}
+MIN_NOTES = 4  # fewer notes than this name no key
+
+
+def pitch_class_histogram(sequence: NoteSequence) -> np.ndarray:
+    """Duration-weighted pitch-class histogram."""
+    notes = sequence.notes
+    return np.bincount(notes[:, PITCH] % 12, weights=notes[:, END] - notes[:, START], minlength=12)
+
+
+def key_of_histogram(hist) -> tuple[int, str]:
+    """(tonic pitch class, 'major'|'minor'): the key profile the histogram correlates with best."""
+    best = max(((np.corrcoef(hist, np.roll(profile, tonic))[0, 1], tonic, mode)
+                for mode, profile in (("major", MAJOR), ("minor", MINOR)) for tonic in range(12)),
+               key=lambda item: item[0])
+    return best[1], best[2]
+
+
+def estimate_key(sequence: NoteSequence) -> tuple[int, str]:
+    return key_of_histogram(pitch_class_histogram(sequence))
+
+
+def key_of(pitches) -> tuple[int, str] | None:
+    """The key of a run of pitches (a player's last notes), or None for too few or a single class."""
+    pitches = np.asarray(list(pitches), int)
+    hist = np.bincount(pitches % 12, minlength=12)
+    if len(pitches) < MIN_NOTES or np.count_nonzero(hist) < 2:
+        return None
+    return key_of_histogram(hist)
+
+
+def scale_classes(key: tuple[int, str]) -> np.ndarray:
+    """bool[12]: the pitch classes of `key`'s scale."""
+    tonic, mode = key
+    classes = np.zeros(12, bool)
+    classes[[(tonic + step) % 12 for step in SCALES[mode]]] = True
+    return classes
+
+
+def in_key_share(pitches, key: tuple[int, str]) -> float:
+    pitches = np.asarray(list(pitches), int)
+    return float(scale_classes(key)[pitches % 12].mean()) if len(pitches) else 0.0
