@@ -285,8 +285,7 @@ def make_runner(engine, source, args, watch, send):
     if args.clock_out:
         from ..live.clock_out import ClockOut
 
-        clock_out = ClockOut(send, clock)
-        clock_out.start()
+        clock_out = ClockOut(send, clock, engine.settings.beats_per_bar)
     runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out,
                     load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
     for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):

@@ -88,6 +88,8 @@ class Runner:
                 self.failure = reason
                 break
             if self.clock_out:
+                if self.engine.notes_in or self.engine.settings.mode == "solo":
+                    self.clock_out.cue()
                 self.clock_out.send_due(now)
             if self.clock.running and self.clock.next_step_time(self.next_step) <= now:
                 self.clock.begin_step(self.next_step)

@@ -166,9 +166,7 @@ def tick_times(clock, clock_out, seconds, glide_at=None):
 
 def test_clock_out_ticks_24_a_quarter_at_the_set_tempo():
     clock = InternalClock(120, 4, 0.0)
-    clock_out = ClockOut(None, clock)
-    clock_out.running = True
-    times = tick_times(clock, clock_out, 2.0)
+    times = tick_times(clock, ClockOut(None, clock), 2.0)
     assert len(times) == 96  # 2 s at 120 bpm: 4 quarters, 24 ticks each
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert all(abs(g - 0.5 / 24) < 0.001 for g in gaps)
@@ -176,9 +174,7 @@ def test_clock_out_ticks_24_a_quarter_at_the_set_tempo():
 
 def test_a_tempo_change_glides_and_never_jumps():
     clock = InternalClock(120, 4, 0.0)
-    clock_out = ClockOut(None, clock)
-    clock_out.running = True
-    times = tick_times(clock, clock_out, 6.0, glide_at=(8, 60, 16))  # at beat 2, glide to 60 over 4 beats
+    times = tick_times(clock, ClockOut(None, clock), 6.0, glide_at=(8, 60, 16))  # at beat 2: to 60 over 4 beats
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert abs(gaps[0] - 0.5 / 24) < 0.001 and abs(gaps[-1] - 1.0 / 24) < 0.001
     assert all(b >= a - 0.0006 for a, b in zip(gaps, gaps[1:]))          # slowing, never speeding up
@@ -186,11 +182,16 @@ def test_a_tempo_change_glides_and_never_jumps():
     assert clock.bpm == 60
 
 
-def test_clock_out_starts_and_stops_the_daws_transport():
+def test_clock_out_starts_the_daws_transport_on_a_bar_line_and_stops_it():
     sent = []
-    clock_out = ClockOut(sent.append, InternalClock(100, 4, 0.0))
-    clock_out.start()
-    clock_out.send_due(0.0)
+    clock_out = ClockOut(sent.append, InternalClock(120, 4, 0.0))
+    clock_out.send_due(0.3)          # ticking from launch, the transport not started: nothing played yet
+    clock_out.cue()                  # the player's first note
+    clock_out.send_due(2.5)
     clock_out.stop()
     clock_out.stop()
-    assert [m.type for m in sent] == ["songpos", "start", "clock", "stop"]
+    kinds = [m.type for m in sent]
+    assert "continue" not in kinds[:15] and kinds.count("clock") == 121
+    at = kinds.index("songpos")
+    assert kinds[at:at + 3] == ["songpos", "continue", "clock"] and kinds[:at].count("clock") == 96  # bar 2
+    assert sent[at].pos == 16 and kinds[-1] == "stop" and kinds.count("stop") == 1

@@ -15,10 +15,10 @@ from musigan.live.ports import PortError, open_output
 class Client:
     """An independent MIDI client: plays into musigan's input, listens to musigan's output."""
 
-    def __init__(self):
+    def __init__(self, clock: bool = False):
         self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name="tester")
         self.inp = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="tester")
-        self.inp.ignore_types(sysex=True, timing=True, active_sense=True)
+        self.inp.ignore_types(sysex=True, timing=not clock, active_sense=True)
         self.received = []
         self.inp.set_callback(lambda event, _: self.received.append((time.perf_counter(), event[0])))
 
@@ -78,10 +78,11 @@ def start_play(tmp_path, *extra, env=None):
 
 
 @contextlib.contextmanager
-def session(tmp_path, *extra):
-    """`musigan play` with the test's client connected; whatever happens, nothing outlives the test."""
+def session(tmp_path, *extra, clock=False):
+    """`musigan play` with the test's client connected (hearing MIDI clock too, if `clock`); whatever
+    happens, nothing outlives the test."""
     process, lines = start_play(tmp_path, *extra)
-    client = Client()
+    client = Client(clock)
     try:
         client.connect()
         yield process, lines, client
@@ -188,3 +189,25 @@ def test_the_jack_server_dying_ends_the_session_with_its_reason(tmp_path):
     finally:
         if jackd.poll() is None:
             jackd.kill()
+
+
+def test_a_client_follows_clock_out_and_hears_each_voice_on_its_channel(jack_server, tmp_path):
+    """A DAW's view: ticks at the set tempo from launch, its transport started on a bar line after the
+    first note, the harmony's voices on channels 2, 3 and 4, and Stop when the session ends."""
+    with session(tmp_path, "--preset", "bach-harmony", "--mode", "harmonize", "--bpm", "120", "--clock-out",
+                 "--voice-channels", "2,3,4", clock=True) as (process, lines, client):
+        assert client.wait_for(lambda r: sum(d == [0xF8] for _, d in r) >= 100, timeout=10)
+        ticks = [t for t, d in client.received if d == [0xF8]]
+        per_quarter = 24 * (ticks[-1] - ticks[0]) / (len(ticks) - 1)
+        assert abs(per_quarter - 0.5) < 0.01, per_quarter   # 120 bpm: a quarter is half a second
+        assert not any(d[0] in (0xFA, 0xFB) for _, d in client.received)  # no transport before the music
+        assert client.until((0x90, 72, 100), lambda r: len(held(r)) >= 3)
+        channels = {d[0] & 0x0F for _, d in client.received if d[0] & 0xF0 == 0x90 and d[2] > 0}
+        assert channels == {1, 2, 3}, channels                # 0-based: channels 2, 3, 4
+        assert client.wait_for(lambda r: any(d[0] == 0xFB for _, d in r), timeout=4)  # Continue, on the bar
+        at = next(i for i, (_, d) in enumerate(client.received) if d[0] == 0xFB)
+        assert any(d[0] == 0xF2 for _, d in client.received[:at])  # with the song position before it
+        assert client.until((0x80, 72, 0), lambda r: not held(r))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0, "".join(lines)
+        assert client.wait_for(lambda r: any(d[0] == 0xFC for _, d in r)), "no Stop"
