@@ -58,9 +58,9 @@ def register(commands):
                            "ends (default 0.75 beat: a half-beat rest inside a phrase is not its end)")
     play.add_argument("--voices", type=number(int, 1, 8), default=3,
                       help="harmonize: voices under each note (default 3)")
-    play.add_argument("--key-pull", type=number(float, 0, 10), default=2.0, metavar="NATS",
+    play.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",
                       help="answer in the key you play in: a pitch outside it is e^-NATS as likely "
-                           "(default 2: about a seventh; 0: no key)")
+                           "(default 3: about a twentieth; 0: the model alone)")
     play.add_argument("--velocity", type=number(int, 1, 127), metavar="1-127",
                       help="play every note at this velocity (default: follow your dynamics, accenting bar starts)")
     play.add_argument("--voice-channels", type=channel_list, metavar="A,B,C",

@@ -19,15 +19,17 @@ from ..models.tonality import scale_classes
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
-KEY_PULL = 2.0            # nats taken from a pitch outside the player's key: e^-2, about 1/7 as likely
 
 
 class Companion:
     """What every language-model companion shares: state, priming and the player's pitch range."""
 
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
-                 pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None):
+                 pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None,
+                 keys_normalised: bool = False):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
+        self.keys_normalised = keys_normalised  # trained in C major / A minor only: transpose to it and back
+        self.shift = 0                          # the player's key minus the model's, in semitones
         self.max_notes = max_notes
         self.max_note_steps = max_note_steps or default_max_note_steps(encoding.steps_per_quarter)
         self.held_for: dict[int, int] = {}   # the companion's sounding pitches -> steps they have sounded
@@ -63,8 +65,15 @@ class Companion:
         range's pitches first (events' NOTE_ON tokens are the pitches 0..127 themselves)."""
         return np.arange(self.encoding.range.low, self.encoding.range.high + 1)
 
-    def set_key(self, key: tuple[int, str] | None, pull: float = KEY_PULL) -> None:
-        """Answer in the player's key: every pitch outside it loses `pull` nats (None or 0: no pull)."""
+    def set_key(self, key: tuple[int, str] | None, pull: float) -> None:
+        """Answer in the player's key: every pitch outside it loses `pull` nats (None or 0: no pull). A
+        model that only knows C major and A minor hears the player transposed there, and its notes
+        are transposed back (by the smallest shift, as its corpus was normalised)."""
+        if key is not None and pull and self.keys_normalised:
+            tonic, mode = key
+            home = 0 if mode == "major" else 9
+            self.shift = -((home - tonic + 6) % 12 - 6)
+            key = (home, mode)
         bias = np.zeros_like(self.key_bias)
         if key is not None and pull:
             pitches = self.note_pitches()
@@ -74,6 +83,8 @@ class Companion:
 
     def listen(self, phrase: NoteSequence) -> None:
         """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
+        phrase = phrase.transpose(-self.shift) if self.shift and phrase.fits_range(
+            self.encoding.range.low + self.shift, self.encoding.range.high + self.shift) else phrase
         self.reset(self.encoding.encode(phrase) if len(phrase) else ())
 
     def _feed(self, item) -> None:
@@ -81,9 +92,9 @@ class Companion:
 
     def step(self, forced=(), sample: bool = True) -> set[int]:
         """Advance one grid step with the player's `forced` pitches in it; return the companion's."""
-        self.own = self._step(set(forced), sample)
+        self.own = self._step({pitch - self.shift for pitch in forced}, sample)
         self.held_for = {pitch: self.held_for.get(pitch, 0) + 1 for pitch in self.own}
-        return set(self.own)
+        return {pitch + self.shift for pitch in self.own}
 
     def held_too_long(self) -> set[int]:
         """The companion's pitches that have sounded as long as a note of its corpus ever does."""
@@ -145,6 +156,7 @@ class FramesCompanion(Companion):
         if not self.can_harmonize:
             raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} orders its frames {self.encoding.order}")
         low, high = self.encoding.range.low, self.encoding.range.high
+        melody -= self.shift
         if not low <= melody <= high:
             return
         saved_state, saved_logits = self.stepper.copy_state(), self.logits
@@ -164,7 +176,7 @@ class FramesCompanion(Companion):
                 token = self.sampler.categorical(self.logits, pitches)
                 voices += 1
                 last = token
-                yield low + token
+                yield low + token + self.shift
                 if voices < count:
                     self._feed(token)
         finally:
@@ -243,4 +255,5 @@ def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
     encoding = preset.encoding()
     sampler = Sampler.from_preset(preset, temperature, top_p, seed)
     return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler,
-                                     max_note_steps=max_note_steps(preset), **kwargs)
+                                     max_note_steps=max_note_steps(preset),
+                                     keys_normalised=preset.config.data.transpose == "normalize", **kwargs)

@@ -85,7 +85,7 @@ class GanCompanion:
         self.recent.append(self._row(own | set(forced)))
         return own
 
-    def set_key(self, key: tuple[int, str] | None, pull: float = 1.0) -> None:
+    def set_key(self, key: tuple[int, str] | None, pull: float) -> None:
         """Answer in the player's key: its phrases are thresholded rows, not sampled tokens, so the pull
         is all or nothing: with any pull, only the key's pitch classes."""
         self.allowed = self.everywhere.copy()

@@ -23,12 +23,19 @@ def pitch_class_histogram(sequence: NoteSequence) -> np.ndarray:
     return np.bincount(notes[:, PITCH] % 12, weights=notes[:, END] - notes[:, START], minlength=12)
 
 
+def _standardised(x: np.ndarray) -> np.ndarray:
+    x = x - x.mean(axis=-1, keepdims=True)
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+
+# the 24 keys' profiles, standardised once: one matrix product correlates a histogram with all of them
+KEYS = [(tonic, mode) for mode in ("major", "minor") for tonic in range(12)]
+PROFILES = _standardised(np.stack([np.roll(MAJOR if mode == "major" else MINOR, tonic) for tonic, mode in KEYS]))
+
+
 def key_of_histogram(hist) -> tuple[int, str]:
     """(tonic pitch class, 'major'|'minor'): the key profile the histogram correlates with best."""
-    best = max(((np.corrcoef(hist, np.roll(profile, tonic))[0, 1], tonic, mode)
-                for mode, profile in (("major", MAJOR), ("minor", MINOR)) for tonic in range(12)),
-               key=lambda item: item[0])
-    return best[1], best[2]
+    return KEYS[int(np.argmax(PROFILES @ _standardised(np.asarray(hist, float))))]
 
 
 def estimate_key(sequence: NoteSequence) -> tuple[int, str]:
