@@ -96,8 +96,8 @@ def learn(poll, ask, wait_seconds: float, names=tuple(CONTROLS), clock=time.mono
     mapping = default_controls()
     taken: set[int] = set()
     for name in names:
-        ask(f"move the control for {CONTROLS[name][1].split(':')[0].split(',')[0]} "
-            f"({wait_seconds:g} s, else it stays CC {mapping[name]})")
+        ask(f"move the control for {name.replace('_', ' ')} ({CONTROLS[name][1]}); "
+            f"{wait_seconds:g} s, else it stays CC {mapping[name]}")
         deadline, chosen = clock() + wait_seconds, None
         while chosen is None and clock() < deadline:
             moved = [m.control for m in poll() if m.type == "control_change" and m.control != SUSTAIN
@@ -113,3 +113,12 @@ def learn(poll, ask, wait_seconds: float, names=tuple(CONTROLS), clock=time.mono
             ask(f"  {name}: CC {chosen}")
         taken.add(mapping[name])
     return check(mapping, "learned mapping")
+
+
+def controls_table() -> str:
+    """The README's table of every control: its default CC and the flag that moves it."""
+    rows = ["| control | default CC | flag | what it does |", "| --- | --- | --- | --- |"]
+    rows += [f"| {name.replace('_', ' ')} | {cc} | `--cc-{name.replace('_', '-')}` | {what} |"
+             for name, (cc, what) in CONTROLS.items()]
+    rows.append("| sustain | 64 | (fixed) | holds the phrase open (respond) and the voices (harmonize) |")
+    return "\n".join(rows)

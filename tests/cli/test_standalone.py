@@ -53,6 +53,10 @@ def test_shipped_jsb_split_reads_with_the_grid_the_caller_names(tmp_path):
     (["play", "--low", "100", "--high", "20"], "musigan play: --low must be below --high"),
     (["play", "--cc-panic", "16"], "--cc-temperature and --cc-panic are both CC 16"),
     (["play", "--bpm", "fast"], "--bpm must be a number, got 'fast'"),
+    (["play", "--clock-out", "--clock", "midi"], "--clock-out makes musigan the clock; it cannot also follow one"),
+    (["play", "--max-listen", "1", "--min-listen", "2"], "--max-listen 1 is shorter than --min-listen 2"),
+    (["play", "--cc-loop", "64"], "--cc-loop is CC 64, the sustain pedal"),
+    (["play", "--controls", "no-such-controls.yaml"], "no-such-controls.yaml: cannot read"),
     (["train", "bach-harmony", "--epochs", "0"], "--epochs must be >= 1, got 0"),
     (["data", "corpus:bach", "--steps-per-quarter", "0"], "--steps-per-quarter must be in 1..96, got 0"),
 ])

@@ -195,3 +195,12 @@ def test_clock_out_starts_the_daws_transport_on_a_bar_line_and_stops_it():
     at = kinds.index("songpos")
     assert kinds[at:at + 3] == ["songpos", "continue", "clock"] and kinds[:at].count("clock") == 96  # bar 2
     assert sent[at].pos == 16 and kinds[-1] == "stop" and kinds.count("stop") == 1
+
+
+def test_the_readme_documents_every_control_as_the_code_defines_it():
+    from pathlib import Path
+
+    from musigan.live.controls import controls_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert readme.split("<!-- controls -->\n", 1)[1].split("\n<!-- /controls -->", 1)[0] == controls_table()

@@ -211,3 +211,30 @@ def test_a_client_follows_clock_out_and_hears_each_voice_on_its_channel(jack_ser
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0, "".join(lines)
         assert client.wait_for(lambda r: any(d[0] == 0xFC for _, d in r)), "no Stop"
+
+
+def test_learn_over_a_real_port_writes_a_mapping_the_next_session_loads(jack_server, tmp_path):
+    mapping = tmp_path / "controls.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual", "--learn",
+         "--learn-wait", "1.5", "--controls", str(mapping)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name="controller")
+    try:
+        assert said(lines, "move the control for temperature", timeout=30), lines
+        out.open_port(next(i for i, p in enumerate(out.get_ports()) if p.endswith(":musigan in")))
+        time.sleep(0.2)
+        for cc in (70, 71):  # a knob turned for temperature, then another for the answer length
+            deadline = time.time() + 1.2
+            while time.time() < deadline and not said(lines, f": CC {cc}", timeout=0.05):
+                out.send_message([0xB0, cc, 40])
+        assert process.wait(timeout=60) == 0, "".join(lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        out.close_port()
+    from musigan.live.controls import load
+
+    learned = load(mapping)
+    assert (learned["temperature"], learned["answer"], learned["mode"]) == (70, 71, 18), "".join(lines)
