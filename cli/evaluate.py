@@ -1,10 +1,11 @@
-"""`musigan evaluate PRESET --data SOURCE --split test`: held-out likelihood of a trained preset."""
+"""`musigan evaluate PRESET --data SOURCE --split test`: held-out likelihood of a trained preset;
+`--music`: how its phrases' statistics compare with held-out phrases of its corpus."""
 from __future__ import annotations
 
 import json
 
 from ..models.preset_schema import SPLITS
-from .args import add_preset_options, fail
+from .args import add_preset_options, fail, number
 
 
 def register(commands):
@@ -18,6 +19,15 @@ def register(commands):
     evaluate.add_argument("--data", metavar="SOURCE", help="corpus to evaluate on (default: the preset's own)")
     evaluate.add_argument("--split", choices=SPLITS, default="test")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--music", action="store_true",
+                          help="music statistics instead: phrases it writes after held-out bars against the "
+                               "phrases that followed (pitch classes, range, notes per bar, onsets, lengths, "
+                               "polyphony, intervals, in-key share; overlap per feature), held-out against "
+                               "held-out as the ceiling")
+    evaluate.add_argument("--phrases", type=number(int, 2, 4096), default=64, metavar="N",
+                          help="--music: phrases to compare (default 64)")
+    evaluate.add_argument("--save-card", action="store_true",
+                          help="--music: write the figures into the preset's model card (its JSON beside the weights)")
     return evaluate
 
 
@@ -27,6 +37,8 @@ def run(args) -> int:
     try:
         preset = get_preset(args.preset, args.config)
         weights = preset.load_weights()
+        if args.music:
+            return music_figures(preset, args)
         if preset.config.model.kind == "gan":
             return gan_figures(preset, args)
     except PresetError as exc:
@@ -82,6 +94,46 @@ def gan_figures(preset, args) -> int:
     features = {name: figures["overlap"] for name, figures in music.items() if isinstance(figures, dict)}
     print_table(f"{preset.name} [{args.split}]", (*features, "mean"),
                 (*(f"{v:.3f}" for v in features.values()), f"{music['mean_overlap']:.3f}"))
+    return 0
+
+
+def music_figures(preset, args) -> int:
+    """`--music`: the per-feature overlap of its phrases with held-out ones, beside the ceiling."""
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ..models.files import save_json
+    from ..train.corpus import SourceError
+    from ..train.music_report import music_report
+
+    try:
+        with Progress(transient=True, disable=args.json) as bar:
+            task = bar.add_task(f"{preset.name}: writing phrases", total=args.phrases)
+            report = music_report(preset, args.phrases, progress=lambda done, total: bar.update(task, completed=done,
+                                                                                                 total=total))
+    except (SourceError, ValueError) as exc:
+        return fail("evaluate", exc)
+    if args.save_card:
+        card = preset.card()
+        card["music"] = report
+        save_json(preset.card_file, card)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    generated, ceiling = report["generated"], report["ceiling"]
+    table = Table(title=f"{preset.name}: {report['phrases']} phrases of {report['bars']} bars after held-out bars, "
+                        "against the test phrases that followed (overlap 1 = indistinguishable)", title_justify="left")
+    for column in ("feature", "generated", "held-out", "overlap", "ceiling"):
+        table.add_column(column, justify="right")
+    for name, figures in generated.items():
+        if isinstance(figures, dict):
+            means = [f"{figures[k]:.2f}" if k in figures else "" for k in ("generated", "reference")]
+            table.add_row(name, *means, f"{figures['overlap']:.3f}", f"{ceiling[name]['overlap']:.3f}")
+    table.add_row("mean", "", "", f"[bold]{generated['mean_overlap']:.3f}", f"{ceiling['mean_overlap']:.3f}")
+    Console().print(table)
+    if args.save_card:
+        print(f"wrote the figures into {preset.card_file}")
     return 0
 
 

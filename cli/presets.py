@@ -29,6 +29,12 @@ def quality(preset) -> str:
     return f"{metrics['test']['nll_per_step']:.3f} {grid(preset.config.data.steps_per_quarter)}"
 
 
+def music(preset) -> str:
+    """The card's music-statistics overlap (`musigan evaluate NAME --music --save-card`)."""
+    report = preset.card().get("music") if preset.trained else None
+    return f"{report['generated']['mean_overlap']:.2f}" if report else "-"
+
+
 def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -39,15 +45,17 @@ def run(args) -> int:
         presets = load_presets(args.config)
     except PresetError as exc:
         return fail("presets", exc)
-    table = Table(title="presets: test NLL in nats per step of a quarter (q) or 16th grid; GAN: music overlap",
+    table = Table(title="quality: test NLL, nats per quarter (q) or 16th step (GAN: music overlap)\n"
+                        "music: its phrases' statistics' overlap with held-out ones (evaluate --music)",
                   title_justify="left", box=None, padding=(0, 1, 0, 0), pad_edge=False)
-    for column in ("name", "model", "data", "encoding", "quality", "mode"):
+    for column in ("name", "model", "data", "encoding", "quality", "music", "mode"):
         table.add_column(column, no_wrap=True)
     for name, preset in sorted(presets.items()):
         model, data, live = preset.config.model, preset.config.data, preset.config.live
         cell = "gan" if model.kind == "gan" else model.cell
-        source = data.source.rsplit("/", 1)[-1].removeprefix("jsb:").removeprefix("corpus:")
+        source = data.source.rsplit("/", 1)[-1].replace("jsb:jsb-chorales-", "jsb ").replace("jsb:jsb-", "jsb ")
+        source = source.removeprefix("corpus:")
         table.add_row(name, f"{cell} {model.layers}x{model.units}", source, data.encoding["name"],
-                      quality(preset), live.mode)
+                      quality(preset), music(preset), live.mode)
     Console().print(table)
     return 0

@@ -8,22 +8,34 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models.notes import PITCH, NoteSequence
+from ..models.notes import END, PITCH, START, NoteSequence
 from ..models.tonality import estimate_key, pitch_class_histogram, scale_classes
 
-SCALAR_FEATURES = ("note_density", "polyphony", "pitch_range", "in_key", "repetition")
+SCALAR_FEATURES = ("note_density", "polyphony", "pitch_range", "in_key", "repetition", "inter_onset",
+                   "note_length", "melodic_interval")
+
+
+def top_line(notes: np.ndarray) -> np.ndarray:
+    """The highest pitch at each onset: the melody a listener follows."""
+    onsets = np.unique(notes[:, START])
+    return np.array([notes[notes[:, START] == t, PITCH].max() for t in onsets])
 
 
 def piece_features(piece: NoteSequence) -> dict:
     """Features of one piece: notes per bar, mean notes sounding, pitch range, share of sounding
-    time in its estimated key's scale, and repetition: how alike consecutive bars are (the Jaccard
-    similarity of the pitch-class sets they sound, averaged)."""
-    notes, bar = piece.notes, piece.steps_per_bar
+    time in its estimated key's scale, repetition (how alike consecutive bars are: the Jaccard
+    similarity of their pitch-class sets, averaged), mean time between onsets and mean note length
+    (in beats), mean melodic interval of the top line (semitones), and the pitch-class histogram
+    with its estimated tonic moved to C (key-normalised)."""
+    notes, bar, beat = piece.notes, piece.steps_per_bar, piece.steps_per_quarter
     steps = max(piece.total_steps, 1)
     roll = piece.sounding()
     sounding = roll.sum(axis=1)
     hist = pitch_class_histogram(piece)
-    scale = scale_classes(estimate_key(piece) if len(notes) else (0, "major"))
+    key = estimate_key(piece) if len(notes) else (0, "major")
+    scale = scale_classes(key)
+    onsets = np.unique(notes[:, START])
+    line = top_line(notes) if len(notes) else np.zeros(0)
     classes = [set(np.flatnonzero(roll[i:i + bar].any(axis=0)) % 12) for i in range(0, len(roll), bar)]
     similar = [len(a & b) / len(a | b) for a, b in zip(classes, classes[1:]) if a | b]
     return {
@@ -32,7 +44,10 @@ def piece_features(piece: NoteSequence) -> dict:
         "pitch_range": float(notes[:, PITCH].max() - notes[:, PITCH].min()) if len(notes) else 0.0,
         "in_key": float(hist[scale].sum() / hist.sum()) if hist.sum() else 0.0,
         "repetition": float(np.mean(similar)) if similar else 0.0,
-        "pitch_classes": hist / hist.sum() if hist.sum() else np.zeros(12),
+        "inter_onset": float(np.diff(onsets).mean() / beat) if len(onsets) > 1 else 0.0,
+        "note_length": float((notes[:, END] - notes[:, START]).mean() / beat) if len(notes) else 0.0,
+        "melodic_interval": float(np.abs(np.diff(line)).mean()) if len(line) > 1 else 0.0,
+        "pitch_classes": np.roll(hist, -key[0]) / hist.sum() if hist.sum() else np.zeros(12),
     }
 
 

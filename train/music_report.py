@@ -1,0 +1,73 @@
+"""Does a preset's music sound like its corpus? Phrases it writes after held-out bars, against the
+phrases that really followed them (Yang & Lerch 2018: the overlap of each feature's distribution),
+and held-out phrases against other held-out phrases as the ceiling a model could reach.
+
+Every preset is measured the same way, whatever its encoding or kind: a bar of a test piece primes
+it (a GAN is conditioned on it), it writes `PHRASE_BARS` bars at its own sampling settings, and the
+features of `train/music_stats.py` compare those with the test phrases that followed; the ceiling
+compares phrases of the valid split with the same test phrases.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..models.generation import generate_piece
+from ..models.notes import END, START, VOICE, NoteSequence
+from .corpus import load_corpus
+from .music_stats import compare_sets
+from .transpose import apply_transposition
+
+PHRASE_BARS = 4
+
+
+def windows(pieces, bars: int, fits) -> list[tuple[NoteSequence | None, NoteSequence]]:
+    """Every bar-aligned (bar before, phrase) pair with notes in it; None before a piece's first bar."""
+    pairs = []
+    for piece in pieces:
+        bar = piece.steps_per_bar
+        for start in range(0, piece.total_steps - bars * bar + 1, bar):
+            before = piece.slice_steps(start - bar, start) if start else None
+            phrase = piece.slice_steps(start, start + bars * bar)
+            if len(phrase) and (before is None or not len(before) or fits(before)):
+                pairs.append((before if before is not None and len(before) else None, phrase))
+    return pairs
+
+
+def continuation(preset, before: NoteSequence | None, like: NoteSequence, steps: int, seed: int) -> NoteSequence:
+    """What the preset writes after `before`, from step 0, `steps` long and in the metre of `like`
+    (the phrase that really followed), so that per-bar features compare like with like."""
+    spq = like.steps_per_quarter
+    piece = generate_piece(preset, math.ceil(steps / (4 * spq)), before, seed)
+    notes = piece.notes[piece.notes[:, VOICE] == 1].copy()
+    notes[:, [START, END]] -= before.total_steps if before is not None else 0
+    return replace(piece.with_notes(notes).slice_steps(0, steps), time_signature=like.time_signature)
+
+
+def music_report(preset, phrases: int = 64, seed: int = 0, progress=None) -> dict:
+    """{"generated": per-feature figures and mean overlap, "ceiling": the same for held-out phrases}."""
+    data, encoding = preset.config.data, preset.encoding()
+    corpus = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False)
+    corpus = corpus.resplit(data.split)
+    transpose = "normalize" if data.transpose == "normalize" else "none"  # in the keys it was trained in
+
+    def fits(sequence):
+        return sequence.fits_range(encoding.range.low, encoding.range.high)
+
+    rng = np.random.default_rng(seed)
+    held, other = (windows(apply_transposition(corpus.split(name), transpose), PHRASE_BARS, fits)
+                   for name in ("test", "valid"))
+    if not held or not other:
+        raise ValueError(f"{corpus.source} has no {PHRASE_BARS}-bar phrases in its test and valid splits")
+    held = [held[i] for i in rng.permutation(len(held))[:phrases]]
+    other = [other[i] for i in rng.permutation(len(other))[:phrases]]
+    generated = []
+    for index, (before, phrase) in enumerate(held):
+        generated.append(continuation(preset, before, phrase, PHRASE_BARS * phrase.steps_per_bar, seed + index))
+        if progress:
+            progress(index + 1, len(held))
+    real = [phrase for _, phrase in held]
+    return {"phrases": len(held), "bars": PHRASE_BARS, "generated": compare_sets(generated, real),
+            "ceiling": compare_sets([phrase for _, phrase in other], real)}
