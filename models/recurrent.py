@@ -13,7 +13,7 @@ import numpy as np
 from .preset_schema import Model
 from .quiet import c_stderr_quiet
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # errors that matter reach Python as exceptions
 with c_stderr_quiet():  # TensorFlow 2.21 prints absl/oneDNN lines at import whatever the log level
     import keras
 

@@ -18,11 +18,11 @@ from ..models.midi_file import write_midi
 from ..models.notes import PITCH
 from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
 from ..models.stepper import Stepper
+from .gan_step import StatelessGan
 from .music_stats import compare_sets
-from .run import SEED, EpochResult, RunError
+from .run import SEED, EpochResult
 
 keras = recurrent.keras
-FEATURE_MATCHING = 1.0
 MONITOR_PHRASES = 48
 
 
@@ -39,30 +39,11 @@ def phrase_windows(split, steps: int, rng=None) -> tuple[np.ndarray, np.ndarray]
     return np.asarray(phrases, np.float32), np.asarray(conditions, np.float32)
 
 
-def binarize(probabilities):
-    """Deterministic binary neurons with a straight-through gradient (Dong & Yang 2018): the critic
-    sees 0/1 rolls like the real ones, so it cannot win by spotting soft values."""
-    import tensorflow as tf
-
-    return probabilities + tf.stop_gradient(tf.round(probabilities) - probabilities)
-
-
-def critic_input(phrases, conditions, steps: int):
-    """The phrase and its condition bar tiled under it, as two channels."""
-    import tensorflow as tf
-
-    tiled = tf.tile(conditions, [1, steps // STEPS_PER_BAR, 1])
-    return tf.stack([phrases, tiled], axis=-1)
-
-
 class GanTrainer:
     kind = "gan"
     higher_is_better = True   # the score is the mean music-statistics overlap with held-out phrases
 
     def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
-        if keras.backend.backend() != "tensorflow":
-            raise RunError("GAN training runs on the TensorFlow backend only (its train step uses "
-                           "tf.GradientTape); unset KERAS_BACKEND. The language models train on any backend.")
         self.config, self.encoding, self.splits = config, encoding, splits
         self.generator_file, self.critic_file = run_dir / "generator.keras", run_dir / "critic.keras"
         self.steps = config.model.phrase_bars * STEPS_PER_BAR
@@ -76,12 +57,12 @@ class GanTrainer:
         self.critic = build_discriminator(self.steps, keys)
         self.generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
         self.critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
-        self.train_step = self.make_train_step()
+        self.gan = StatelessGan(self.generator, self.critic, self.steps)
 
     def load(self) -> None:
         self.generator = keras.saving.load_model(self.generator_file, safe_mode=True)
         self.critic = keras.saving.load_model(self.critic_file, safe_mode=True)
-        self.train_step = self.make_train_step()
+        self.gan = StatelessGan(self.generator, self.critic, self.steps)
 
     def scale_learning_rate(self, factor: float) -> float:
         for model in (self.generator, self.critic):
@@ -91,46 +72,24 @@ class GanTrainer:
     def checkpoints(self) -> dict:
         return {self.generator_file: self.generator, self.critic_file: self.critic}
 
-    def make_train_step(self):
-        import tensorflow as tf
-
-        generator, critic, steps = self.generator, self.critic, self.steps
-
-        @tf.function
-        def train_step(real, conditions, rows):
-            with tf.GradientTape() as tape:
-                fake = binarize(tf.sigmoid(generator(rows, training=True)))
-                real_logit, _ = critic(critic_input(real, conditions, steps), training=True)
-                fake_logit, _ = critic(critic_input(fake, conditions, steps), training=True)
-                critic_loss = tf.reduce_mean(tf.nn.softplus(-real_logit)) + tf.reduce_mean(tf.nn.softplus(fake_logit))
-            grads = tape.gradient(critic_loss, critic.trainable_variables)
-            critic.optimizer.apply(grads, critic.trainable_variables)
-            with tf.GradientTape() as tape:
-                fake = binarize(tf.sigmoid(generator(rows, training=True)))
-                fake_logit, fake_features = critic(critic_input(fake, conditions, steps), training=True)
-                _, real_features = critic(critic_input(real, conditions, steps), training=True)
-                matching = tf.reduce_mean(tf.square(tf.reduce_mean(real_features, 0) - tf.reduce_mean(fake_features, 0)))
-                generator_loss = tf.reduce_mean(tf.nn.softplus(-fake_logit)) + FEATURE_MATCHING * matching
-            grads = tape.gradient(generator_loss, generator.trainable_variables)
-            generator.optimizer.apply(grads, generator.trainable_variables)
-            return critic_loss, generator_loss
-
-        return train_step
-
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         batch, noise = self.config.training.batch_size, self.config.model.noise
         rng = np.random.default_rng(SEED + epoch)
         phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
         order = rng.permutation(len(phrases))
         task = bar.add_task(label, total=len(order) // batch)
-        losses = []
-        for start in range(0, len(order) - batch + 1, batch):
-            pick = order[start:start + batch]
-            rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
-            losses.append([float(x) for x in self.train_step(phrases[pick], conditions[pick], rows)])
-            bar.update(task, advance=1, description=f"{label} D {losses[-1][0]:.3f} G {losses[-1][1]:.3f}")
-            if time.perf_counter() > deadline:  # the time budget holds inside an epoch too
-                break
+
+        def batches():
+            for start in range(0, len(order) - batch + 1, batch):
+                pick = order[start:start + batch]
+                rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
+                yield phrases[pick], conditions[pick], rows
+
+        def progress(losses) -> bool:
+            bar.update(task, advance=1, description=f"{label} D {losses[0]:.3f} G {losses[1]:.3f}")
+            return time.perf_counter() > deadline  # the time budget holds inside an epoch too
+
+        losses = self.gan.run(batches(), progress)
         bar.remove_task(task)
         critic_loss, generator_loss = np.mean(losses, axis=0)
         weights = recurrent.export_weights(self.generator)
