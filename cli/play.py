@@ -53,9 +53,10 @@ def register(commands):
     add_sampling_options(play)
     play.add_argument("--answer-bars", type=number(int, 0, 64),
                       help="respond: answer length in bars, 0 = as long as the phrase")
-    play.add_argument("--phrase-gap", type=number(float, 0, 16, low_open=True), default=0.75, metavar="BEATS",
+    play.add_argument("--phrase-gap", type=number(float, 0, 16, low_open=True), default=0.7, metavar="BEATS",
                       help="respond: silence that ends a phrase; the answer starts on the grid step where it "
-                           "ends (default 0.75 beat: a half-beat rest inside a phrase is not its end)")
+                           "ends (default 0.7 beat: a half-beat rest inside a phrase is not its end, and "
+                           "on a 16th grid the answer comes within a beat of your last note-off)")
     play.add_argument("--voices", type=number(int, 1, 8), default=3,
                       help="harmonize: voices under each note (default 3)")
     play.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",

@@ -16,7 +16,7 @@ class LiveSettings:
     channel_out: int = 0               # 0-based
     bpm: float = 100.0
     answer_bars: int = 2               # 0: answer as long as the phrase was
-    phrase_gap_beats: float = 0.75     # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
+    phrase_gap_beats: float = 0.7      # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
     voices: int = 3                    # harmonize: voices added under each note
     key_pull: float = 3.0              # nats a pitch outside the player's key loses (e^-3: ~1/20 as likely); 0 = none
     velocity: int | None = None        # None: follow the player's dynamics; N: every note at N

@@ -48,7 +48,7 @@ def onsets_between(output, begin, end, channel=0):
 def test_loop_repeats_the_last_answer_exactly_on_the_bar_until_loop_off():
     events = call() + [cc(40.0, "loop", 127), cc(100.0, "loop", 0)]
     engine, output = session(events, 160)
-    answer_start = 32  # the call ends 31.5; the 0.75-beat gap ends on step 34 at the latest
+    answer_start = 32  # the call ends 31.5; the 0.7-beat gap ends on step 34 at the latest
     first = [(p, m.note) for p, m in output.sent if m.type == "note_on" and m.velocity > 0]
     begin = int(first[0][0])
     assert answer_start <= begin <= 35

@@ -80,7 +80,7 @@ def test_gan_answers_whole_phrases_in_respond_mode(trained_gan):
         phrase += [(i * 4 + 0.1, mido.Message("note_on", note=pitch, velocity=80)),
                    (i * 4 + 3.5, mido.Message("note_off", note=pitch))]
     drive(engine, clock, phrase, 64)
-    # after the default 0.75-beat gap (3 steps) that follows the last release at 15.5, within a beat of it
+    # after the default 0.7-beat gap (3 steps) that follows the last release at 15.5, within a beat of it
     assert output.notes() and 18.5 <= min(p for p, _ in output.notes()) <= 19.5
     assert not engine.tracker.held
     with pytest.raises(ValueError, match="harmonize needs a preset whose steps put the melody first"):

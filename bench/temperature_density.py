@@ -1,0 +1,61 @@
+"""Does the temperature knob change how much the companion plays? Notes per bar across temperatures.
+
+    python bench/temperature_density.py [--seeds 8] [--bars 8] [--presets a,b]
+
+Each shipped preset writes `--bars` bars from silence per seed, at temperatures 0.1 to 2.0, exactly as
+`musigan generate` does; notes per bar (4/4) are set beside the interquartile range of the same
+measure over 8-bar stretches of the preset's own corpus (test split): the knob should choose notes,
+not density, so every row should sit inside that range.
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from musigan.models.generation import generate_piece
+from musigan.models.notes import START, VOICE
+from musigan.models.presets import load_presets
+from musigan.train.corpus import load_corpus
+
+TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
+
+
+def corpus_iqr(preset, bars: int) -> tuple[float, float]:
+    data = preset.config.data
+    pieces = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False).split("test")
+    span = bars * 4 * data.steps_per_quarter
+    counts = [len(p.slice_steps(s, s + span).notes) / bars for p in pieces
+              for s in range(0, p.total_steps - span + 1, span)]
+    counts = [c for c in counts if c]  # a stretch of silence is no measure of density
+    return tuple(np.percentile(counts, [25, 75]))
+
+
+def density(preset, temperature: float, seeds: int, bars: int) -> float:
+    counts = []
+    for seed in range(seeds):
+        notes = generate_piece(preset, bars, None, seed, temperature).notes
+        counts.append(int(((notes[:, VOICE] == 1) & (notes[:, START] >= 0)).sum()) / bars)
+    return float(np.mean(counts))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--bars", type=int, default=8)
+    parser.add_argument("--presets", help="comma-separated (default: every trained preset)")
+    args = parser.parse_args()
+    presets = load_presets()
+    names = args.presets.split(",") if args.presets else sorted(n for n, p in presets.items() if p.trained)
+    print("| preset | corpus IQR (notes/bar) | " + " | ".join(f"T={t}" for t in TEMPERATURES) + " | inside |")
+    print("| --- | --- |" + " --- |" * (len(TEMPERATURES) + 1))
+    for name in names:
+        low, high = corpus_iqr(presets[name], args.bars)
+        row = [density(presets[name], t, args.seeds, args.bars) for t in TEMPERATURES]
+        inside = sum(low <= d <= high for d in row)
+        print(f"| {name} | {low:.1f}-{high:.1f} | " + " | ".join(f"{d:.1f}" for d in row)
+              + f" | {inside}/{len(row)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
