@@ -11,7 +11,7 @@ import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
-from ..models.generation import default_max_note_steps, max_note_steps, prime
+from ..models.generation import default_max_note_steps, max_note_steps, max_polyphony, prime
 from ..models.notes import NoteSequence
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
@@ -254,6 +254,9 @@ def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
         return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)
     encoding = preset.encoding()
     sampler = Sampler.from_preset(preset, temperature, top_p, seed)
+    voices = max_polyphony(preset)
+    if voices and "max_notes" not in kwargs:  # no more at once than its corpus sounds (a tune: one line)
+        kwargs["max_notes"] = min(voices, 4)
     return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler,
                                      max_note_steps=max_note_steps(preset),
                                      keys_normalised=preset.config.data.transpose == "normalize", **kwargs)

@@ -83,6 +83,12 @@ def max_note_steps(preset) -> int:
                or default_max_note_steps(preset.config.data.steps_per_quarter))
 
 
+def max_polyphony(preset) -> int | None:
+    """The most notes it may sound at once: the 99th percentile of its corpus's polyphony from the
+    card, or None for a card from before training wrote it."""
+    return preset.card()["data"].get("polyphony_p99") or None
+
+
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
                    temperature: float | None = None, top_p: float | None = None) -> NoteSequence:
     """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
@@ -97,7 +103,9 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
         sampler = Sampler.from_preset(preset, temperature, top_p, seed)
         steps = bars * 4 * encoding.steps_per_quarter
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
-    notes = answer.with_max_length(max_note_steps(preset)).notes.copy()
+    answer = answer.with_max_length(max_note_steps(preset))
+    voices = max_polyphony(preset)
+    notes = (answer.with_max_polyphony(voices) if voices else answer).notes.copy()
     offset = primer.total_steps if primer is not None else 0  # the model's clock after priming
     notes[:, [START, END]] += offset
     notes[:, VOICE] = 1

@@ -71,6 +71,22 @@ class NoteSequence:
         notes[:, END] = np.minimum(notes[:, END], notes[:, START] + steps)
         return self.with_notes(notes)
 
+    def with_max_polyphony(self, voices: int) -> "NoteSequence":
+        """At most `voices` notes sounding at once: a note that would be one too many ends the one that
+        has sounded longest (a monophonic corpus's tunes stay one line, legato)."""
+        notes = self.notes.copy()
+        keep = np.ones(len(notes), bool)
+        sounding: list[int] = []  # rows sounding, oldest first
+        for row in range(len(notes)):  # sorted by start
+            start = notes[row, START]
+            sounding = [r for r in sounding if notes[r, END] > start]
+            while len(sounding) >= voices:
+                oldest = sounding.pop(0)
+                notes[oldest, END] = start
+                keep[oldest] = start > notes[oldest, START]
+            sounding.append(row)
+        return self.with_notes(notes[keep])
+
     def fits_range(self, low: int, high: int) -> bool:
         return not len(self.notes) or (self.notes[:, PITCH].min() >= low and self.notes[:, PITCH].max() <= high)
 

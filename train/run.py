@@ -182,6 +182,13 @@ class Run:
         lengths = [p.notes[:, END] - p.notes[:, START] for p in self.splits["train"].pieces]
         return int(np.percentile(np.concatenate(lengths), 99)) if lengths else 0
 
+    def polyphony_p99(self) -> int:
+        """The 99th percentile of how many notes the training pieces sound at once (where any sound):
+        generation never sounds more (a tune corpus stays one line)."""
+        counts = [p.sounding().sum(axis=1) for p in self.splits["train"].pieces if len(p)]
+        counts = np.concatenate(counts) if counts else np.zeros(0)
+        return int(np.percentile(counts[counts > 0], 99)) if (counts > 0).any() else 0
+
     def publish(self, weights: dict, kind: str, metrics: dict, parameters: int, **data) -> dict:
         """Write the preset's weights and model card to `output_stem` (never the shipped folder unless
         asked with --weights-dir), and a copy of the card into the run folder."""
@@ -191,7 +198,8 @@ class Run:
             "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(), **data,
+            "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(),
+                     "polyphony_p99": self.polyphony_p99(), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
         self.output_stem.parent.mkdir(parents=True, exist_ok=True)

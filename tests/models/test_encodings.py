@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from musigan.models.encodings import make_encoding
 from musigan.models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
 from musigan.paths import bundled_jsb
@@ -115,3 +116,19 @@ def test_real_bach_chorale_round_trips():
         assert np.array_equal(roundtrip(make_encoding(config), piece).notes, piece.merged_holds().notes)
     events = make_encoding({"name": "events", "velocity_bins": 127})
     assert np.array_equal(roundtrip(events, piece).notes, plain(piece.monophonic_per_pitch(), velocity=None))
+
+
+@given(note_sequences(), st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_max_polyphony_caps_what_sounds_at_once_and_only_shortens(seq, voices):
+    capped = seq.with_max_polyphony(voices)
+    if len(capped):
+        assert capped.sounding().sum(axis=1).max() <= voices
+    original = {(int(p), int(s)): int(e) for p, s, e, *_ in seq.notes}
+    for pitch, start, end, *_ in capped.notes:
+        assert (pitch, start) in original and start < end <= original[(pitch, start)]
+
+
+def test_a_tune_stays_one_line_and_the_top_of_a_chord_wins():
+    seq = NoteSequence(notes_array([(60, 0, 8, 80, 0), (64, 4, 12, 80, 0), (67, 6, 10, 80, 0), (72, 6, 9, 80, 0)]))
+    assert seq.with_max_polyphony(1).notes[:, :3].tolist() == [[60, 0, 4], [64, 4, 6], [72, 6, 9]]
