@@ -23,6 +23,8 @@ from .args import (
 )
 from .plot import plot_recording
 
+CLOSE_SECONDS = 10.0  # the longest closing the ports may take once every note is released
+
 
 def register(commands):
     play = commands.add_parser(
@@ -255,11 +257,14 @@ def play(companion, settings, args, recorder, started: float) -> int:
         except Exception as exc:  # noqa: BLE001 - a bug must still end in silence and one line, not a hung note
             failure.append(f"internal error ({type(exc).__name__}: {exc})")
         finally:
+            signal.signal(signal.SIGINT, lambda *_: None)  # a second Ctrl-C must not interrupt the release
             released = engine.close()
             if runner.clock_out:
                 runner.clock_out.stop()
+            closing = exit_within(CLOSE_SECONDS)
         if runner.failure:
             failure.append(runner.failure)
+    closing.cancel()  # the ports closed
     print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
           f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}", flush=True)
     if recorder:
@@ -269,6 +274,23 @@ def play(companion, settings, args, recorder, started: float) -> int:
         print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
         return 1
     return 0
+
+
+def exit_within(seconds: float):
+    """Everything is released by now; if closing the ports hangs (a MIDI server that stopped
+    answering), leave anyway rather than keep the terminal."""
+    import os
+    import threading
+
+    def leave():
+        print(f"musigan play: the MIDI ports did not close within {seconds:g} s; leaving without them",
+              file=sys.stderr, flush=True)
+        os._exit(1)
+
+    timer = threading.Timer(seconds, leave)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def make_runner(engine, source, args, watch, send):

@@ -34,3 +34,13 @@ def test_help_lists_the_commands():
 def test_unknown_command_fails_with_usage():
     result = run_musigan("dance")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_a_close_that_hangs_still_ends_the_session():
+    import subprocess
+    import sys
+
+    code = "import time; from musigan.cli.play import exit_within; exit_within(0.2); time.sleep(30)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert result.returncode == 1
+    assert "did not close within 0.2 s" in result.stderr and len(result.stderr.strip().splitlines()) == 1
