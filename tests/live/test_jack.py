@@ -147,6 +147,21 @@ def test_respond_answers_a_phrase_played_into_the_port(jack_server, tmp_path):
     assert any(line.startswith(("heard 4 notes", "heard 3 notes")) for line in lines), "".join(lines)
 
 
+def test_panic_then_sigterm_and_a_player_who_leaves_first_leave_nothing_held(jack_server, tmp_path):
+    with session(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony") as (process, lines, client):
+        assert client.until((0x90, 72, 100), lambda r: len(held(r)) >= 2)
+        assert client.until((0xB0, 19, 127), lambda r: not held(r))   # panic
+        assert said(lines, "panic: released") and not said(lines, "panic: released 0", timeout=0.2), "".join(lines)
+        stop_and_check_released(process, client, lines)
+    with session(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony") as (process, lines, client):
+        assert client.until((0x90, 72, 100), lambda r: len(held(r)) >= 2)
+        client.close()  # the player's ports close first, a note still down
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0, "".join(lines)
+        stopped = next(line for line in lines if line.startswith("stopped:"))
+        assert not stopped.startswith("stopped: 0 note(s)") and "Traceback" not in "".join(lines), stopped
+
+
 def test_missing_output_port_lists_the_ports_there(jack_server):
     with pytest.raises(PortError, match="no MIDI output port matching 'nowhere' on jack; output ports:"):
         open_output("jack", "nowhere")
