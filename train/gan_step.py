@@ -53,11 +53,25 @@ def value_and_grad(fn):
     return autograd
 
 
+def call(model, values, inputs):
+    """`model(inputs, training=True)` on `values` = (trainable, non-trainable) instead of its variables;
+    returns the output and the values as the call left them. Unlike `stateless_call`, what the call
+    assigns to trainable variables is kept too (spectral normalisation writes its normalised kernel)."""
+    trainable, state = values
+    mapping = list(zip(model.trainable_variables, trainable)) + list(zip(model.non_trainable_variables, state))
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        out = model(inputs, training=True)
+    return out, ([scope.get_current_value(v) for v in model.trainable_variables],
+                 [scope.get_current_value(v) for v in model.non_trainable_variables])
+
+
 def apply_gradients(model, optimizer_values, grads, trainable_values):
     """New (trainable, optimizer) values after one optimizer step. TensorFlow's optimizers only work
     in place (Keras refuses `stateless_apply` there), so under TF the variables carry the values."""
     if keras.backend.backend() != "tensorflow":
         return model.optimizer.stateless_apply(optimizer_values, grads, trainable_values)
+    for variable, value in zip(model.trainable_variables, trainable_values):
+        variable.assign(value)
     model.optimizer.apply(grads, model.trainable_variables)
     return [v.value for v in model.trainable_variables], [v.value for v in model.optimizer.variables]
 
@@ -83,35 +97,35 @@ class StatelessGan:
         self.step = compiled(self._step)
 
     def _forward(self, generator_values, critic_values, real, conditions, rows):
-        """The critic's logits and features for the real and the generated phrases; new state."""
-        (g_train, g_state), (c_train, c_state) = generator_values, critic_values
-        out, g_state = self.generator.stateless_call(g_train, g_state, rows, training=True)
+        """The critic's logits and features for the real and the generated phrases; new values."""
+        out, generator_values = call(self.generator, generator_values, rows)
         fake = binarize(ops.sigmoid(out))
-        real_out, c_state = self.critic.stateless_call(c_train, c_state, critic_input(real, conditions, self.steps),
-                                                       training=True)
-        fake_out, c_state = self.critic.stateless_call(c_train, c_state, critic_input(fake, conditions, self.steps),
-                                                       training=True)
-        return real_out, fake_out, g_state, c_state
+        real_out, critic_values = call(self.critic, critic_values, critic_input(real, conditions, self.steps))
+        fake_out, critic_values = call(self.critic, critic_values, critic_input(fake, conditions, self.steps))
+        return real_out, fake_out, generator_values, critic_values
 
     def _critic_loss(self, c_train, c_state, generator_values, real, conditions, rows):
-        (real_logit, _), (fake_logit, _), g_state, c_state = self._forward(
+        (real_logit, _), (fake_logit, _), generator_values, critic_values = self._forward(
             generator_values, (c_train, c_state), real, conditions, rows)
         loss = ops.mean(ops.softplus(-real_logit)) + ops.mean(ops.softplus(fake_logit))
-        return loss, (c_state, g_state)
+        return loss, (critic_values, generator_values)
 
     def _generator_loss(self, g_train, g_state, critic_values, real, conditions, rows):
-        (_, real_features), (fake_logit, fake_features), g_state, c_state = self._forward(
+        (_, real_features), (fake_logit, fake_features), generator_values, critic_values = self._forward(
             (g_train, g_state), critic_values, real, conditions, rows)
         matching = ops.mean(ops.square(ops.mean(real_features, 0) - ops.mean(fake_features, 0)))
         loss = ops.mean(ops.softplus(-fake_logit)) + FEATURE_MATCHING * matching
-        return loss, (g_state, c_state)
+        return loss, (generator_values, critic_values)
 
     def _step(self, state, real, conditions, rows):
+        """Critic, then generator. Each gradient is applied to the weights as the forward pass left
+        them: the critic's spectral normalisation writes its normalised kernels back (in Keras it
+        assigns them inside `call`), as a stateful step would keep them."""
         (g_train, g_state, g_opt), (c_train, c_state, c_opt) = state
-        (critic_loss, (c_state, g_state)), grads = value_and_grad(self._critic_loss)(
+        (critic_loss, ((c_train, c_state), (_, g_state))), grads = value_and_grad(self._critic_loss)(
             c_train, c_state, (g_train, g_state), real, conditions, rows)
         c_train, c_opt = apply_gradients(self.critic, c_opt, grads, c_train)
-        (generator_loss, (g_state, c_state)), grads = value_and_grad(self._generator_loss)(
+        (generator_loss, ((g_train, g_state), (c_train, c_state))), grads = value_and_grad(self._generator_loss)(
             g_train, g_state, (c_train, c_state), real, conditions, rows)
         g_train, g_opt = apply_gradients(self.generator, g_opt, grads, g_train)
         return (critic_loss, generator_loss), ((g_train, g_state, g_opt), (c_train, c_state, c_opt))
