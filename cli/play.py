@@ -21,9 +21,9 @@ from .args import (
     number,
     say,
 )
+from .controls import add_jam_options, control_mapping, learn_controls
 from .plot import plot_recording
-
-CLOSE_SECONDS = 10.0  # the longest closing the ports may take once every note is released
+from .session_safety import CLOSE_SECONDS, exit_within, watch_threads
 
 
 def register(commands):
@@ -95,35 +95,6 @@ def register(commands):
     return play
 
 
-def add_jam_options(play) -> None:
-    """Magenta-style controls: listening bounds, loop, state out, clock out, and which CC does what."""
-    play.add_argument("--min-listen", type=number(int, 0, 8), default=0, metavar="BARS",
-                      help="respond: a call shorter than this is not answered yet (default 0)")
-    play.add_argument("--max-listen", type=number(int, 0, 64), default=0, metavar="BARS",
-                      help="respond: after this long the companion answers even if you play on, as a duet "
-                           "partner cutting in (default 0: never)")
-    play.add_argument("--loop-bars", type=number(int, 1, 16), default=2, metavar="BARS",
-                      help="solo: how many of its last bars the loop control repeats (default 2)")
-    play.add_argument("--state-cc", type=number(int, 0, 127), metavar="CC",
-                      help="say what the companion is doing on this CC of its output channel: 0 listening, "
-                           "64 answering, 96 looping, 127 silenced (default off)")
-    play.add_argument("--clock-out", action="store_true",
-                      help="be the MIDI clock master: 24 ticks a quarter, Start and Stop on the output, so a "
-                           "DAW set to Sync follows the companion's tempo (internal clock only)")
-    play.add_argument("--glide", type=number(float, 0, 64), default=4.0, metavar="BEATS",
-                      help="a tempo change (the tempo knob) glides over this many beats (default 4)")
-    play.add_argument("--controls", metavar="FILE.yaml",
-                      help="which CC moves each control (default: the file --learn wrote, if any)")
-    play.add_argument("--learn", action="store_true",
-                      help="ask for each control in turn, take the CC you move, and write the mapping "
-                           "(to --controls FILE, else the user's controls.yaml) for later sessions")
-    play.add_argument("--learn-wait", type=number(float, 0.5, 120), default=10.0, metavar="SECONDS",
-                      help="--learn: how long to wait for each control before keeping its CC (default 10)")
-    for name, (cc, what) in CONTROLS.items():
-        play.add_argument(f"--cc-{name.replace('_', '-')}", type=number(int, 0, 127), metavar="CC",
-                          help=f"CC for {what} (default {cc})")
-
-
 def check_flags(args) -> str | None:
     """What no single flag's range can say: the flags that must agree with each other."""
     if args.low >= args.high:
@@ -133,18 +104,6 @@ def check_flags(args) -> str | None:
     if args.max_listen and args.max_listen < args.min_listen:
         return f"--max-listen {args.max_listen} is shorter than --min-listen {args.min_listen}"
     return None
-
-
-def control_mapping(args) -> dict[str, int]:
-    """Each control's CC: the defaults, then the mapping file (--controls, else the learned one),
-    then --cc-NAME flags; ControlError names what clashes."""
-    from ..live.controls import check, default_path, load
-
-    path = args.controls or (default_path() if default_path().is_file() else None)
-    mapping = load(path) if path else {}
-    flags = {name: getattr(args, f"cc_{name}") for name in CONTROLS if getattr(args, f"cc_{name}") is not None}
-    return check({**mapping, **flags}, str(path) if path and not flags else "",
-                 lambda name: f"--cc-{name.replace('_', '-')}" if name in flags or not path else name)
 
 
 def build_settings(args, preset):
@@ -203,25 +162,6 @@ def run(args) -> int:
     return play(companion, settings, args, recorder, started)
 
 
-def learn_controls(args) -> int:
-    """`--learn`: ask for each control, take the CC that moves, write the mapping for later sessions."""
-    from ..live.controls import default_path, learn, save
-    from ..live.midi_bytes import MidiParser
-    from ..live.ports import PortError, default_api, open_input
-
-    parser = MidiParser()
-    try:
-        with open_input(args.api or default_api(), args.input) as source:
-            say(f"learning controls from {source.description}; the sustain pedal (CC 64) stays the pedal")
-            mapping = learn(lambda: [m for _, data in source.poll() for m in parser.feed(data)], say,
-                            args.learn_wait)
-    except (PortError, ValueError) as exc:
-        return fail("play", exc)
-    path = save(args.controls or default_path(), mapping)
-    say(f"wrote {path}: later sessions load it" + ("" if not args.controls else f" with --controls {path}"))
-    return 0
-
-
 def play(companion, settings, args, recorder, started: float) -> int:
     import contextlib
 
@@ -276,23 +216,6 @@ def play(companion, settings, args, recorder, started: float) -> int:
     return 0
 
 
-def exit_within(seconds: float):
-    """Everything is released by now; if closing the ports hangs (a MIDI server that stopped
-    answering), leave anyway rather than keep the terminal."""
-    import os
-    import threading
-
-    def leave():
-        print(f"musigan play: the MIDI ports did not close within {seconds:g} s; leaving without them",
-              file=sys.stderr, flush=True)
-        os._exit(1)
-
-    timer = threading.Timer(seconds, leave)
-    timer.daemon = True
-    timer.start()
-    return timer
-
-
 def make_runner(engine, source, args, watch, send):
     """The real-time loop on the chosen clock, program changes loading presets, and every signal
     that ends a session (a closed terminal or a dropped ssh too) stopping it cleanly."""
@@ -314,22 +237,6 @@ def make_runner(engine, source, args, watch, send):
     for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(ending, lambda *_: runner.stop())
     return runner
-
-
-def watch_threads(runner) -> list[str]:
-    """An exception on any other thread stops the session like one on the engine's: the list it
-    returns collects the first reason, and the runner stops (then everything is released)."""
-    import threading
-
-    failures: list[str] = []
-
-    def on_thread_error(hook):
-        thread = hook.thread.name if hook.thread else "?"
-        failures.append(f"internal error ({hook.exc_type.__name__} on thread {thread}: {hook.exc_value})")
-        runner.stop()
-
-    threading.excepthook = on_thread_error
-    return failures
 
 
 def status_view(engine, runner, args):

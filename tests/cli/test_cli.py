@@ -40,7 +40,7 @@ def test_a_close_that_hangs_still_ends_the_session():
     import subprocess
     import sys
 
-    code = "import time; from musigan.cli.play import exit_within; exit_within(0.2); time.sleep(30)"
+    code = "import time; from musigan.cli.session_safety import exit_within; exit_within(0.2); time.sleep(30)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
     assert result.returncode == 1
     assert "did not close within 0.2 s" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -60,3 +60,15 @@ def test_the_readme_key_reference_is_the_one_the_code_validates():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     table = readme.split("<!-- preset-keys -->\n", 1)[1].split("\n<!-- /preset-keys -->", 1)[0]
     assert table == key_reference()
+
+
+def test_each_shipped_card_was_trained_with_what_its_yaml_says():
+    """`musigan train NAME` reproduces a shipped preset: every key its card records is the YAML's."""
+    for name, preset in load_presets().items():
+        if not preset.trained:
+            continue
+        recorded, declared = preset.card()["config"], preset.config.as_dict()
+        for section, keys in recorded.items():
+            if isinstance(keys, dict):
+                for key, value in keys.items():
+                    assert declared[section][key] == value, f"{name}.{section}.{key}: card {value}, YAML {declared[section][key]}"

@@ -1,0 +1,38 @@
+"""Every way a live session can end leaves nothing sounding: an error on any thread stops it like
+one on the engine's, and once every note is released a port that will not close cannot keep it."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+CLOSE_SECONDS = 10.0  # the longest closing the ports may take once every note is released
+
+
+def exit_within(seconds: float):
+    """Everything is released by now; if closing the ports hangs (a MIDI server that stopped
+    answering), leave anyway rather than keep the terminal."""
+
+    def leave():
+        print(f"musigan play: the MIDI ports did not close within {seconds:g} s; leaving without them",
+              file=sys.stderr, flush=True)
+        os._exit(1)
+
+    timer = threading.Timer(seconds, leave)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def watch_threads(runner) -> list[str]:
+    """An exception on any other thread stops the session like one on the engine's: the list it
+    returns collects the first reason, and the runner stops (then everything is released)."""
+    failures: list[str] = []
+
+    def on_thread_error(hook):
+        thread = hook.thread.name if hook.thread else "?"
+        failures.append(f"internal error ({hook.exc_type.__name__} on thread {thread}: {hook.exc_value})")
+        runner.stop()
+
+    threading.excepthook = on_thread_error
+    return failures
