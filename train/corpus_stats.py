@@ -25,3 +25,11 @@ def corpus_stats(pieces: list[NoteSequence]) -> dict:
         "polyphony_max": int(sounding.max()) if len(sounding) else 0,
         "silent_steps": float((polyphony == 0).mean()) if len(polyphony) else 0.0,
     }
+
+
+def polyphony_p99(pieces: list[NoteSequence]) -> int:
+    """The 99th percentile of how many notes the pieces sound at once (where any sound): the card
+    records it for the training split, and generation never sounds more (a tune corpus stays one line)."""
+    counts = [p.sounding().sum(axis=1) for p in pieces if len(p)]
+    counts = np.concatenate(counts) if counts else np.zeros(0)
+    return int(np.percentile(counts[counts > 0], 99)) if (counts > 0).any() else 0

@@ -25,6 +25,7 @@ from ..models.files import atomic_write, load_npz, save_json, save_npz
 from ..models.notes import END, START
 from .backend import distribute, hardware, log_scalars
 from .corpus import load_corpus
+from .corpus_stats import polyphony_p99
 from .dataset import EncodedSplit, prepare_splits
 from .progress import progress_display
 
@@ -182,13 +183,6 @@ class Run:
         lengths = [p.notes[:, END] - p.notes[:, START] for p in self.splits["train"].pieces]
         return int(np.percentile(np.concatenate(lengths), 99)) if lengths else 0
 
-    def polyphony_p99(self) -> int:
-        """The 99th percentile of how many notes the training pieces sound at once (where any sound):
-        generation never sounds more (a tune corpus stays one line)."""
-        counts = [p.sounding().sum(axis=1) for p in self.splits["train"].pieces if len(p)]
-        counts = np.concatenate(counts) if counts else np.zeros(0)
-        return int(np.percentile(counts[counts > 0], 99)) if (counts > 0).any() else 0
-
     def publish(self, weights: dict, kind: str, metrics: dict, parameters: int, **data) -> dict:
         """Write the preset's weights and model card to `output_stem` (never the shipped folder unless
         asked with --weights-dir), and a copy of the card into the run folder."""
@@ -199,7 +193,7 @@ class Run:
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(),
-                     "polyphony_p99": self.polyphony_p99(), **data,
+                     "polyphony_p99": polyphony_p99(self.splits["train"].pieces), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
         self.output_stem.parent.mkdir(parents=True, exist_ok=True)
