@@ -3,8 +3,9 @@
     musigan train compare-gru && musigan train compare-lstm && musigan train bach-gan
     python bench/compare.py [--phrases 64] [--out docs]
 
-All three are trained on the JSB chorales (16th grid, 88-key rows, transposition augmentation) with
-the same 8-minute budget; the two language models are the same size (2 x 192). Each model writes a
+All three are trained on the JSB chorales (16th grid, 88-key rows; the language models untransposed,
+the GAN, which plays live in any key, augmented) with the same 8-minute budget; the two language
+models are the same size (2 x 192) and are also compared at the same number of updates (the same epoch). Each model writes a
 four-bar phrase after the same held-out bar (the language models primed with it, the GAN
 conditioned on it); the phrases are compared with the held-out phrases that really followed, by the
 overlap of feature distributions (`train/music_stats.py`). The reference row compares held-out
@@ -78,6 +79,14 @@ def plot(results, rolls, real, out: Path) -> None:
     fig.savefig(out / "compare-rolls.png", dpi=110)
 
 
+def same_updates(cards: dict) -> str:
+    """Same time is the budget; same updates is the same epoch (same data, batch and window length, so
+    the same number of optimizer steps): each language model's valid NLL at the last epoch both reached."""
+    epoch = min(card["epochs"] for card in cards.values())
+    figures = ", ".join(f"{name} {card['history'][epoch - 1]['valid_nll_per_step']:.3f}" for name, card in cards.items())
+    return f"same updates: valid NLL/step at epoch {epoch}, the last both reached: {figures}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phrases", type=int, default=64, help="phrases per model (default 64)")
@@ -119,6 +128,8 @@ def main() -> None:
     print("|" + " --- |" * (len(means) + 1))
     for name, (_, stats) in results.items():
         print(f"| {name} | " + " | ".join(f"{stats[m]['generated']:.2f} / {stats[m]['reference']:.2f}" for m in means) + " |")
+    print()
+    print(same_updates({name: card for name, (card, _) in results.items() if card["kind"] != "gan"}))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     plot(results, rolls, test_phrases[pick][0], out)
