@@ -145,7 +145,6 @@ class Engine:
             self.log(f"barge-in at step {position:.1f}: answer cut short")
             self.release_all()
         if self.settings.mode == "harmonize" and answer:
-            self.companion.set_key(key_of(self.recent_pitches), self.settings.key_pull)  # ~30 us: this note counts
             self._release_voices(pitch)
             voices = []
             for index, voice in enumerate(self.companion.voices_under(pitch, self.settings.voices)):
