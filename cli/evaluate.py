@@ -91,9 +91,17 @@ def gan_figures(preset, args) -> int:
         return 0
     print(f"{preset.name} is a GAN: it has no likelihood. Overlap of its phrases' music statistics with held-out "
           f"{args.split} phrases (Yang & Lerch 2018; 1 = indistinguishable), from its model card:")
-    features = {name: figures["overlap"] for name, figures in music.items() if isinstance(figures, dict)}
-    print_table(f"{preset.name} [{args.split}]", (*features, "mean"),
-                (*(f"{v:.3f}" for v in features.values()), f"{music['mean_overlap']:.3f}"))
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{preset.name} [{args.split}]", title_justify="left")
+    for column in ("feature", "overlap"):
+        table.add_column(column, justify="right")
+    for name, figures in music.items():
+        if isinstance(figures, dict):
+            table.add_row(name, f"{figures['overlap']:.3f}")
+    table.add_row("mean", f"{music['mean_overlap']:.3f}")
+    Console().print(table)
     return 0
 
 
