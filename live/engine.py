@@ -48,7 +48,8 @@ class Engine:
         self.recent_pitches: deque[int] = deque(maxlen=16)    # the player's key, which answers keep
         self.on_program = None                          # set by the runner: program change -> preset
         self.on_tempo = None                            # set by the runner: the tempo knob -> the internal clock
-        self.looper = Looper(settings.loop_bars * self.steps_per_bar)
+        self.looper = self._new_looper()
+        self.control_names = {cc: name for name, cc in settings.controls.items()}
         self.cutting_in = False                         # an answer past --max-listen: the player plays on under it
         self.state: str | None = None                   # what the state CC last said
 
@@ -70,6 +71,10 @@ class Engine:
     @property
     def steps_per_bar(self) -> int:
         return self.settings.beats_per_bar * self.companion.steps_per_quarter
+
+    def _new_looper(self) -> Looper:
+        """Nothing to loop yet (a new session, mode or preset); the solo loop spans `loop_bars` bars."""
+        return Looper(self.settings.loop_bars * self.steps_per_bar)
 
     def dynamics(self) -> int:
         return follow_dynamics(self.recent_velocities, round(self.position), self.steps_per_bar)
@@ -177,10 +182,6 @@ class Engine:
         elif (name := self.control_names.get(control)) is not None:
             KNOBS[name](self, value)
 
-    @property
-    def control_names(self) -> dict[int, str]:
-        return {cc: name for name, cc in self.settings.controls.items()}
-
     def _sustain(self, down: bool) -> None:
         self.sustain = down
         if not down:
@@ -197,7 +198,7 @@ class Engine:
             return
         self.release_all()
         self.phrase.clear()
-        self.looper = Looper(self.settings.loop_bars * self.steps_per_bar)
+        self.looper = self._new_looper()
         self.settings.mode = mode
         self.companion.reset()
         self.log(f"mode {mode}")
@@ -211,7 +212,7 @@ class Engine:
         self.phrase.clear()
         companion.temperature = self.companion.temperature
         self.companion = companion
-        self.looper = Looper(self.settings.loop_bars * self.steps_per_bar)
+        self.looper = self._new_looper()
         self.log(f"preset {companion.name}")
 
     # --- time --------------------------------------------------------------------------------
@@ -249,7 +250,7 @@ class Engine:
 
     @property
     def count_in_steps(self) -> int:
-        return self.settings.count_in_bars * self.settings.beats_per_bar * self.companion.steps_per_quarter
+        return self.settings.count_in_bars * self.steps_per_bar
 
     def _play_due(self, step: int) -> None:
         for kind, pitch, voice in self.schedule.due(step):
