@@ -15,7 +15,7 @@ from ..models.generation import default_max_note_steps, max_note_steps, max_poly
 from ..models.notes import NoteSequence
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
-from ..models.tonality import scale_classes
+from ..models.tonality import home_shift, scale_classes
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
@@ -70,10 +70,8 @@ class Companion:
         model that only knows C major and A minor hears the player transposed there, and its notes
         are transposed back (by the smallest shift, as its corpus was normalised)."""
         if key is not None and pull and self.keys_normalised:
-            tonic, mode = key
-            home = 0 if mode == "major" else 9
-            self.shift = -((home - tonic + 6) % 12 - 6)
-            key = (home, mode)
+            self.shift = -home_shift(key)
+            key = ((key[0] + home_shift(key)) % 12, key[1])
         bias = np.zeros_like(self.key_bias)
         if key is not None and pull:
             pitches = self.note_pitches()

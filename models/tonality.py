@@ -51,6 +51,13 @@ def key_of(pitches) -> tuple[int, str] | None:
     return key_of_histogram(hist)
 
 
+def home_shift(key: tuple[int, str]) -> int:
+    """The smallest transposition (-6..+5 semitones) that takes `key` to C major or A minor, the two
+    keys a key-normalised corpus is in."""
+    tonic, mode = key
+    return ((0 if mode == "major" else 9) - tonic + 6) % 12 - 6
+
+
 def scale_classes(key: tuple[int, str]) -> np.ndarray:
     """bool[12]: the pitch classes of `key`'s scale."""
     tonic, mode = key

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from ..models.notes import PITCH, NoteSequence
 from ..models.preset_schema import TRANSPOSE_MODES
-from ..models.tonality import estimate_key
+from ..models.tonality import estimate_key, home_shift
 
 AUGMENT_SHIFTS = range(-5, 7)  # `augment`: every key, from a fourth down to a fifth up
 
 
 def normalize_key(sequence: NoteSequence) -> NoteSequence:
     """Transpose to C major or A minor by the smallest shift (-6..+5 semitones)."""
-    tonic, mode = estimate_key(sequence)
-    target = 0 if mode == "major" else 9
-    shift = (target - tonic + 6) % 12 - 6
-    return sequence.transpose(shift)
+    return sequence.transpose(home_shift(estimate_key(sequence)))
 
 
 def in_range_shifts(sequence: NoteSequence, shifts, low: int = 21, high: int = 108) -> list[int]:
