@@ -17,6 +17,7 @@ from musigan.models.generation import generate_piece
 from musigan.models.notes import START, VOICE
 from musigan.models.presets import load_presets
 from musigan.train.corpus import load_corpus
+from musigan.train.corpus_stats import bar_densities
 
 TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
 
@@ -24,11 +25,7 @@ TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
 def corpus_iqr(preset, bars: int) -> tuple[float, float]:
     data = preset.config.data
     pieces = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False).split("test")
-    span = bars * 4 * data.steps_per_quarter
-    counts = [len(p.slice_steps(s, s + span).notes) / bars for p in pieces
-              for s in range(0, p.total_steps - span + 1, span)]
-    counts = [c for c in counts if c]  # a stretch of silence is no measure of density
-    return tuple(np.percentile(counts, [25, 75]))
+    return tuple(np.percentile(bar_densities(pieces, bars), [25, 75]))
 
 
 def density(preset, temperature: float, seeds: int, bars: int) -> float:

@@ -49,6 +49,20 @@ class Companion:
         return self.encoding.can_harmonize
 
     @property
+    def notes_per_bar(self) -> float | None:
+        """The corpus's density the companion keeps to (None: the model's own)."""
+        return None if self.sampler.density is None else self.sampler.density.notes_per_bar
+
+    @property
+    def density_scale(self) -> float:
+        return 1.0 if self.sampler.density is None else self.sampler.density.scale
+
+    @density_scale.setter
+    def density_scale(self, value: float) -> None:
+        if self.sampler.density is not None:
+            self.sampler.density.scale = value
+
+    @property
     def temperature(self) -> float:
         return self.sampler.temperature
 
@@ -131,10 +145,12 @@ class FramesCompanion(Companion):
                 mask[floor] = True
             else:
                 mask[encoding.step_token] = True
-            token = (self.sampler.categorical(self.logits, mask, structural) if mask.sum() > 1
+            token = (self.sampler.categorical(self.logits, mask, structural, structural) if mask.sum() > 1
                      else int(np.flatnonzero(mask)[0]))
             self._feed(token)
             if token == encoding.step_token:
+                if sample:
+                    self.sampler.end_step()
                 return own
             if forced and token == floor:
                 forced.pop(0)
@@ -228,7 +244,7 @@ class EventsCompanion(Companion):
             if len(own) >= self.max_notes:
                 mask[:128] = False
             token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1],
-                                             self.encoding.structural[:STEP + 1])
+                                             self.encoding.structural[:STEP + 1], self.encoding.waits[:STEP + 1])
             if token == STEP:
                 break
             self._feed(token)
@@ -237,6 +253,8 @@ class EventsCompanion(Companion):
             else:
                 own.discard(token - NOTE_OFF)
         self._feed(STEP)
+        if sample:
+            self.sampler.end_step()
         return own
 
 

@@ -27,6 +27,7 @@ CONTROLS = {
     "min_listen": (22, "respond: shortest call answered, 0..8 bars"),
     "max_listen": (23, "respond: longest call before it cuts in, 0 (never)..8 bars"),
     "tempo": (24, "internal clock's tempo, 40..240 bpm, gliding"),
+    "density": (25, "notes per bar, 0.5x..2x the corpus's (64: as the corpus)"),
 }
 
 

@@ -18,6 +18,7 @@ from ..models.phrase_gan import (
     condition_bar,
     generate_bars,
     keys_in_range,
+    noise_spread,
 )
 from ..models.preset_schema import Model
 from ..models.stepper import load_stepper
@@ -29,11 +30,13 @@ class GanCompanion:
 
     def __init__(self, name: str, stepper, encoding, model: Model, seed=None, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None,
-                 temperature: float = 1.0):
+                 temperature: float = 1.0, notes_per_bar: float | None = None):
         self.name, self.stepper, self.encoding = name, stepper, encoding
         self.phrase_bars, self.noise, self.max_notes = model.phrase_bars, model.noise, max_notes
         self.rng = np.random.default_rng(seed)
-        self.temperature = temperature  # the noise's spread
+        self.temperature = temperature  # sets the noise's spread (`noise_spread`)
+        self.notes_per_bar = notes_per_bar  # its corpus's density (None: the generator's own, threshold 0.5)
+        self.density_scale = 1.0            # the player's density knob
         low = encoding.range.low
         self.allowed = np.zeros(encoding.vocab_size, bool)
         self.allowed[max(pitch_range[0] - low, 0):pitch_range[1] - low + 1] = True
@@ -48,7 +51,8 @@ class GanCompanion:
         encoding = preset.encoding()
         trained = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
         return cls(preset.name, load_stepper(preset), encoding, preset.config.model, seed,
-                   trained_keys=trained, temperature=1.0 if temperature is None else temperature, **kwargs)
+                   trained_keys=trained, temperature=1.0 if temperature is None else temperature,
+                   notes_per_bar=preset.card()["data"].get("notes_per_bar"), **kwargs)
 
     @property
     def steps_per_quarter(self) -> int:
@@ -77,8 +81,10 @@ class GanCompanion:
 
     def step(self, forced=(), sample: bool = True) -> set[int]:
         if not self.pending:
+            density = None if self.notes_per_bar is None else self.notes_per_bar * self.density_scale
             roll = generate_bars(self.stepper, self.rng, self.condition(), self.phrase_bars, self.phrase_bars,
-                                 self.noise, self.max_notes, self.allowed, spread=self.temperature)
+                                 self.noise, self.max_notes, self.allowed, spread=noise_spread(self.temperature),
+                                 notes_per_bar=density)
             self.pending.extend(roll)
         row = self.pending.popleft()
         own = {self.encoding.range.low + int(i) for i in np.flatnonzero(row)} if sample else set()

@@ -64,5 +64,15 @@ def tempo(engine, value: int) -> None:
         engine.log(f"tempo gliding to {bpm} bpm")
 
 
+def density(engine, value: int) -> None:
+    companion = engine.companion
+    if companion.notes_per_bar is None:
+        engine.log(f"density knob ignored: {companion.name}'s card records no corpus density (retrain it)")
+        return
+    companion.density_scale = round(2 ** ((value - 64) / 64), 3)
+    engine.log(f"density {companion.notes_per_bar * companion.density_scale:.1f} notes a bar "
+               f"(x{companion.density_scale} the corpus's)")
+
+
 KNOBS = {"temperature": temperature, "answer": answer, "mode": mode, "panic": panic, "loop": loop,
-         "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo}
+         "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo, "density": density}

@@ -47,10 +47,11 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
         if in_step >= cap:
             mask = only_step
         # where a held note is spelled again each step, holding on is part of the rhythm too
-        structural = encoding.structural | previous if encoding.holds_repeat else encoding.structural
-        token = sampler.categorical(logits, mask, structural)
+        holds = previous if encoding.holds_repeat else False
+        token = sampler.categorical(logits, mask, encoding.structural | holds, encoding.waits | holds)
         out.append(token)
         if token == step_token:
+            sampler.end_step()
             done, in_step, previous, current = done + 1, 0, current, np.zeros(encoding.vocab_size, bool)
         else:
             in_step, current[token] = in_step + 1, True
@@ -59,16 +60,16 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     return out
 
 
-def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, spread: float = 1.0) -> np.ndarray:
-    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence);
-    `spread` scales the generator's noise (what the temperature means for a GAN)."""
-    from .phrase_gan import condition_bar, generate_bars, keys_in_range
+def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, temperature: float = 1.0) -> np.ndarray:
+    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence), at
+    its corpus's density; the temperature sets the generator's noise spread (`noise_spread`)."""
+    from .phrase_gan import condition_bar, generate_bars, keys_in_range, noise_spread
 
     model, encoding = preset.config.model, preset.encoding()
     condition = condition_bar(primer_rows, stepper.vocab_size)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model.phrase_bars, model.noise,
-                         allowed=allowed, spread=spread)
+                         allowed=allowed, spread=noise_spread(temperature), notes_per_bar=preset.card()["data"].get("notes_per_bar"))
 
 
 def default_max_note_steps(steps_per_quarter: int) -> int:

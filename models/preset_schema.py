@@ -46,6 +46,7 @@ class Model:
     units: int = key(256, "units per recurrent layer")
     embedding: int = key(64, "embedding width (token ids or rows)")
     dropout: float = key(0.2, "dropout before each recurrent layer and the head")
+    recurrent_dropout: float = key(0.0, "dropout on each recurrent layer's state, step to step")
     head: str = key("softmax", "softmax over tokens (events, frames) or sigmoid over rows (pianoroll)",
                     ("softmax", "sigmoid"))
     noise: int = key(16, "gan: noise dimensions per step and per phrase")
@@ -58,6 +59,7 @@ class Training:
     batch_size: int = key(32, "windows per batch")
     sequence_length: int = key(128, "steps (tokens or rows) per training window")
     learning_rate: float = key(1e-3, "Adam's learning rate")
+    weight_decay: float = key(0.0, "decoupled weight decay (AdamW), per unit of learning rate")
     patience: int = key(5, "epochs without a better valid score before training stops")
     lr_patience: int = key(0, "epochs without a better valid score before the rate decays (0: never)")
     lr_decay: float = key(0.5, "what the learning rate is multiplied by then")

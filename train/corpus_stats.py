@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models.notes import PITCH, NoteSequence
+from ..models.notes import PITCH, START, NoteSequence
 
 
 def corpus_stats(pieces: list[NoteSequence]) -> dict:
@@ -33,3 +33,23 @@ def polyphony_p99(pieces: list[NoteSequence]) -> int:
     counts = [p.sounding().sum(axis=1) for p in pieces if len(p)]
     counts = np.concatenate(counts) if counts else np.zeros(0)
     return int(np.percentile(counts[counts > 0], 99)) if (counts > 0).any() else 0
+
+
+def bar_densities(pieces: list[NoteSequence], bars: int = 8) -> np.ndarray:
+    """Notes started per 4/4 bar over each `bars`-bar stretch of the pieces (stretches of silence
+    left out: they say nothing of how densely the music moves)."""
+    counts = []
+    for piece in pieces:
+        span = bars * 4 * piece.steps_per_quarter
+        starts = np.sort(piece.notes[:, START])
+        edges = np.arange(0, piece.total_steps - span + 1, span)
+        counts.extend((np.searchsorted(starts, edges + span) - np.searchsorted(starts, edges)) / bars)
+    counts = np.asarray(counts, float)
+    return counts[counts > 0]
+
+
+def notes_per_bar(pieces: list[NoteSequence]) -> float | None:
+    """The corpus's typical density, the median of `bar_densities`: the card records it for the
+    training split, and sampling keeps to it at any temperature (`models/density.py`)."""
+    counts = bar_densities(pieces)
+    return round(float(np.median(counts)), 3) if len(counts) else None

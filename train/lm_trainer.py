@@ -24,7 +24,8 @@ def compile_model(model, config: dict) -> None:
     loss = (keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
             if head == "softmax" else
             keras.losses.BinaryCrossentropy(from_logits=True, reduction="mean_with_sample_weight"))
-    model.compile(optimizer=keras.optimizers.Adam(config.training.learning_rate, clipnorm=1.0), loss=loss)
+    model.compile(optimizer=keras.optimizers.AdamW(
+        config.training.learning_rate, weight_decay=config.training.weight_decay, clipnorm=1.0), loss=loss)
 
 
 class BatchProgress(keras.callbacks.Callback):

@@ -25,7 +25,7 @@ from ..models.files import atomic_write, load_npz, save_json, save_npz
 from ..models.notes import END, START
 from .backend import distribute, hardware, log_scalars
 from .corpus import load_corpus
-from .corpus_stats import polyphony_p99
+from .corpus_stats import notes_per_bar, polyphony_p99
 from .dataset import EncodedSplit, prepare_splits
 from .progress import progress_display
 
@@ -193,7 +193,8 @@ class Run:
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(),
-                     "polyphony_p99": polyphony_p99(self.splits["train"].pieces), **data,
+                     "polyphony_p99": polyphony_p99(self.splits["train"].pieces),
+                     "notes_per_bar": notes_per_bar(self.splits["train"].pieces), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
         self.output_stem.parent.mkdir(parents=True, exist_ok=True)

@@ -50,8 +50,11 @@ class Encoding(Protocol):
     tokens_per_note: int     # the most tokens one note costs within a step (caps a sampled step)
     can_harmonize: bool      # each step starts with its top note: the live harmonize mode needs that
     holds_repeat: bool       # a held note is spelled again at each step it sounds (frames)
-    structural: np.ndarray   # bool over the vocabulary: tokens that shape time (a step's end, a release),
-                             # drawn at temperature 1 so the temperature picks notes, not silence
+    structural: np.ndarray   # bool over the vocabulary: tokens that shape time or loudness (a step's end,
+                             # a release, a velocity), drawn at temperature 1 so the temperature picks
+                             # notes, not silence; the others start notes (what the density governor counts)
+    waits: np.ndarray        # bool over the vocabulary: tokens that let time pass with nothing changed (the
+                             # step's end); the density governor's bias goes to every other token
 
     def begin(self):
         """What the model sees before the first step of a piece."""

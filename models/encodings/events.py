@@ -30,7 +30,8 @@ class EventsEncoding(TokenDecoding):
         self.step_token = STEP
         self.range = PitchRange(0, 127)
         tokens = np.arange(self.vocab_size)
-        self.structural = (tokens >= NOTE_OFF) & (tokens <= STEP)  # releases and the step's end
+        self.structural = tokens >= NOTE_OFF  # releases, the step's end and loudness: all but which note
+        self.waits = tokens == STEP          # a release makes room for the next note: it is no wait
 
     def begin(self) -> int:
         return STEP

@@ -47,6 +47,7 @@ class FramesEncoding(TokenDecoding):
         self.step_token = self.range.width
         self.vocab_size = self.range.width + 1
         self.structural = np.arange(self.vocab_size) == self.step_token
+        self.waits = self.structural
 
     @property
     def can_harmonize(self) -> bool:
@@ -118,7 +119,7 @@ class PianorollEncoding:
         self.range = PitchRange(21, 108) if width == 88 else PitchRange(0, 127)
         self.steps_per_quarter = steps_per_quarter
         self.vocab_size = width
-        self.structural = np.zeros(width, bool)  # rows: `Sampler.bernoulli` keeps the density itself
+        self.structural = self.waits = np.zeros(width, bool)  # rows: `Sampler.bernoulli` keeps the density itself
 
     def begin(self) -> np.ndarray:
         return np.zeros(self.vocab_size, np.float32)

@@ -149,6 +149,19 @@ def test_learned_mappings_move_the_engines_knobs():
     assert engine.looper.on and engine.companion.temperature == pytest.approx(0.1)
 
 
+def test_the_density_knob_scales_what_the_companion_plays():
+    """Solo on the chorale model, the knob turned at once: 16 and 96 ask for 0.59x and 1.41x the
+    corpus's notes per bar (the knob's 0.5x..2x; at 2x four notes a step cap a chorale model)."""
+    def played(value):
+        engine, output = session([cc(0.0, "density", value)], 160, preset="bach-chorales-gru", seed=2, mode="solo")
+        assert engine.companion.density_scale == pytest.approx(2 ** ((value - 64) / 64), abs=1e-3)
+        return len(onsets_between(output, 32, 160)) / 32   # per bar (4 steps), after the governor settles
+
+    corpus = get_preset("bach-chorales-gru").card()["data"]["notes_per_bar"]
+    assert played(16) == pytest.approx(0.595 * corpus, rel=0.15)
+    assert played(96) == pytest.approx(1.414 * corpus, rel=0.15)
+
+
 def tick_times(clock, clock_out, seconds, glide_at=None):
     """Run the runner's timing on a fake time line: ticks as they fall due, steps beginning."""
     times, step, t = [], 0, 0.0
