@@ -26,8 +26,12 @@ def register(commands):
                                "held-out as the ceiling")
     evaluate.add_argument("--phrases", type=number(int, 2, 4096), default=64, metavar="N",
                           help="--music: phrases to compare (default 64)")
+    evaluate.add_argument("--density", action="store_true",
+                          help="calibrate instead: the onset bias at which it writes its corpus's notes per bar "
+                               "from silence, per temperature (0.1..2), which sampling adds at that temperature")
     evaluate.add_argument("--save-card", action="store_true",
-                          help="--music: write the figures into the preset's model card (its JSON beside the weights)")
+                          help="--music, --density: write the figures into the preset's model card (its JSON "
+                               "beside the weights)")
     return evaluate
 
 
@@ -39,6 +43,8 @@ def run(args) -> int:
         weights = preset.load_weights()
         if args.music:
             return music_figures(preset, args)
+        if args.density:
+            return density_offsets(preset, args)
         if preset.config.model.kind == "gan":
             return gan_figures(preset, args)
     except PresetError as exc:
@@ -142,6 +148,33 @@ def music_figures(preset, args) -> int:
     Console().print(table)
     if args.save_card:
         print(f"wrote the figures into {preset.card_file}")
+    return 0
+
+
+def density_offsets(preset, args) -> int:
+    """`--density`: calibrate the card's density offsets, print them, and keep them with --save-card."""
+    from rich.progress import Progress
+
+    from ..models.files import save_json
+    from ..train.density_calibration import calibrate
+
+    try:
+        with Progress(transient=True, disable=args.json) as bar:
+            task = bar.add_task(f"{preset.name}: calibrating density", total=None)
+            offsets = calibrate(preset, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except ValueError as exc:
+        return fail("evaluate", exc)
+    if args.save_card:
+        card = preset.card()
+        card["data"]["density_offsets"] = offsets
+        save_json(preset.card_file, card)
+    if args.json:
+        print(json.dumps(offsets))
+        return 0
+    print(f"{preset.name}: onset bias (nats) at which it writes {preset.card()['data']['notes_per_bar']} notes a bar: "
+          + ", ".join(f"T={t}: {b:+.2f}" for t, b in offsets.items()))
+    if args.save_card:
+        print(f"wrote the offsets into {preset.card_file}")
     return 0
 
 

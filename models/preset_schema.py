@@ -46,7 +46,6 @@ class Model:
     units: int = key(256, "units per recurrent layer")
     embedding: int = key(64, "embedding width (token ids or rows)")
     dropout: float = key(0.2, "dropout before each recurrent layer and the head")
-    recurrent_dropout: float = key(0.0, "dropout on each recurrent layer's state, step to step")
     head: str = key("softmax", "softmax over tokens (events, frames) or sigmoid over rows (pianoroll)",
                     ("softmax", "sigmoid"))
     noise: int = key(16, "gan: noise dimensions per step and per phrase")

@@ -35,8 +35,7 @@ def build_language_model(model: Model, vocab_size: int, input_width: int | None 
         x = keras.layers.Dense(model.embedding, name="embedding")(inputs)
     for index in range(model.layers):
         x = keras.layers.Dropout(model.dropout, name=f"dropout_{index}")(x)
-        x = CELLS[model.cell](model.units, return_sequences=True, recurrent_dropout=model.recurrent_dropout,
-                              name=f"rnn_{index}")(x)
+        x = CELLS[model.cell](model.units, return_sequences=True, name=f"rnn_{index}")(x)
     x = keras.layers.Dropout(model.dropout, name="dropout_out")(x)
     outputs = keras.layers.Dense(vocab_size, name="output")(x)
     return keras.Model(inputs, outputs, name=f"{model.cell}_{model.head}_lm")

@@ -30,11 +30,12 @@ class Sampler:
 
     @classmethod
     def from_preset(cls, preset, temperature: float | None = None, top_p: float | None = None,
-                    seed: int | None = None) -> "Sampler":
-        """The preset's sampling section, with whatever the user set (None = the preset's value)."""
+                    seed: int | None = None, density: DensityGovernor | None = None) -> "Sampler":
+        """The preset's sampling section, with whatever the user set (None = the preset's value); the
+        density governor its card describes unless one is given."""
         sampling = preset.config.sampling
         return cls(sampling.temperature if temperature is None else temperature,
-                   sampling.top_p if top_p is None else top_p, seed, governor_for(preset))
+                   sampling.top_p if top_p is None else top_p, seed, density or governor_for(preset))
 
     def end_step(self) -> None:
         if self.density is not None:
@@ -55,7 +56,8 @@ class Sampler:
             raise ValueError("the constraints allow no token")
         temperature = self.temperature
         if structural is not None and self.density is not None:
-            logits = np.where(structural if waits is None else waits, logits, logits + self.density.bias)
+            logits = np.where(structural if waits is None else waits, logits,
+                              logits + self.density.bias(self.temperature))
         if structural is not None and temperature != 1:
             shape, choice = pool & structural, pool & ~structural
             if shape.any() and choice.any():
@@ -86,7 +88,7 @@ class Sampler:
         held = np.zeros(len(logits), bool) if previous is None else np.asarray(previous, bool)
         logits = logits.astype(np.float64)
         if self.density is not None:
-            logits = np.where(held, logits, logits + self.density.bias)
+            logits = np.where(held, logits, logits + self.density.bias(self.temperature))
         probs = 1.0 / (1.0 + np.exp(-logits))
         if allowed is not None:
             probs = np.where(allowed, probs, 0.0)

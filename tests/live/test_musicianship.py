@@ -14,7 +14,7 @@ from musigan.train.corpus import load_corpus
 from musigan.train.corpus_stats import bar_densities
 
 
-def notes_per_bar(preset, temperature: float, seeds=range(8), bars=8) -> float:
+def notes_per_bar(preset, temperature: float, seeds=range(32), bars=8) -> float:
     counts = [int((generate_piece(preset, bars, None, seed, temperature).notes[:, VOICE] == 1).sum())
               for seed in seeds]
     return float(np.mean(counts)) / bars

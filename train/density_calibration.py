@@ -1,0 +1,48 @@
+"""A language-model preset's density offsets: for each of a few temperatures, the constant onset bias
+(`models/density.py`) at which it writes its corpus's notes per bar, found by bisection on what it
+writes from silence. The card keeps them (`musigan evaluate NAME --density --save-card`); a GAN
+needs none (its threshold is calibrated per phrase)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.density import BIAS_LIMIT, DensityGovernor
+from ..models.generation import generate_piece
+from ..models.notes import START, VOICE
+
+TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
+SEEDS = range(100, 148)   # not the benchmark's 0..7: the offsets are not fitted to what measures them
+BARS = 8
+ROUNDS = 8                # bisection halvings of [-BIAS_LIMIT, BIAS_LIMIT]: to 0.03 nats
+
+
+def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS) -> float:
+    """Mean notes per bar from silence with a constant `offset` (no integral)."""
+    counts = []
+    for seed in seeds:
+        governor = DensityGovernor(preset.card()["data"]["notes_per_bar"], preset.config.data.steps_per_quarter,
+                                   {temperature: offset})
+        governor.gain = 0.0
+        notes = generate_piece(preset, BARS, None, seed, temperature, density=governor).notes
+        counts.append(int(((notes[:, VOICE] == 1) & (notes[:, START] >= 0)).sum()) / BARS)
+    return float(np.mean(counts))
+
+
+def calibrate(preset, progress=None, temperatures=TEMPERATURES, seeds=SEEDS) -> dict[str, float]:
+    """{temperature: offset}; raises ValueError for a GAN or a card without notes per bar."""
+    if preset.config.model.kind == "gan":
+        raise ValueError(f"{preset.name} is a GAN: its threshold is calibrated per phrase, it needs no offsets")
+    target = preset.card()["data"].get("notes_per_bar")
+    if not target:
+        raise ValueError(f"{preset.name}'s card records no corpus notes per bar (retrain it)")
+    offsets = {}
+    for index, temperature in enumerate(temperatures):
+        low, high = -BIAS_LIMIT, BIAS_LIMIT
+        for _ in range(ROUNDS):
+            middle = (low + high) / 2
+            low, high = ((middle, high) if notes_per_bar_at(preset, temperature, middle, seeds) < target
+                         else (low, middle))
+        offsets[str(temperature)] = round((low + high) / 2, 3)
+        if progress:
+            progress(index + 1, len(temperatures))
+    return offsets
