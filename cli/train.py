@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .args import add_preset_options, fail, number
@@ -24,6 +25,18 @@ def register(commands):
                        help="write PRESET.npz and PRESET.json into DIR instead (e.g. a checkout's presets/ "
                             "folder, to ship them)")
     return train
+
+
+def calibrate_density(trained, card: dict, console) -> None:
+    """Write into the new card the onset offsets at which it plays its corpus's notes per bar at each
+    temperature (what `musigan evaluate NAME --density --save-card` does for an older card)."""
+    from ..models.files import save_json
+    from ..train.density_calibration import TEMPERATURES, calibrate
+
+    with console.status(f"calibrating its density at temperatures {', '.join(map(str, TEMPERATURES))}") as status:
+        card["data"]["density_offsets"] = calibrate(
+            trained, progress=lambda done, total: status.update(f"calibrating its density: {done}/{total} temperatures"))
+    save_json(trained.card_file, card)
 
 
 def run(args) -> int:
@@ -53,6 +66,8 @@ def run(args) -> int:
         print(f"\nmusigan train: interrupted; every finished epoch is saved in {run_dir}. Continue with: {again}",
               file=sys.stderr)
         return 130
+    if not gan and card["data"].get("notes_per_bar"):
+        calibrate_density(replace(preset, weights_stem=output_stem), card, console)
     if gan:
         quality = f"test music overlap {card['metrics']['test_music']['mean_overlap']:.3f}"
     else:

@@ -42,6 +42,9 @@ def test_train_lowers_validation_loss_then_lists_evaluates_and_generates(tmp_pat
     card = preset.card()
     assert card["parameters"] > 0 and card["hardware"]["backend"] == "tensorflow"
     assert card["metrics"]["test"]["pieces"] == 40 and card["vocab_size"] == 89
+    # it plays its corpus's density: an offset per temperature, calibrated after training
+    assert card["data"]["notes_per_bar"] > 0 and sorted(map(float, card["data"]["density_offsets"])) == [
+        0.1, 0.5, 1.0, 1.5, 2.0]
 
     listed = run_musigan("presets", "--config", config)
     assert "tiny" in listed.stdout and f"{card['metrics']['test']['nll_per_step']:.3f}" in listed.stdout
