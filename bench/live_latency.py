@@ -1,6 +1,11 @@
 """Live latency over real JACK MIDI ports (dummy driver), musigan against the bare port round trip.
 
     python bench/live_latency.py [--notes 1000] [--flood-seconds 60] [--rate 2000] [--preset bach-harmony]
+                                 [--no-realtime]
+
+The JACK server runs its threads in real time (its own default, as musicians run it) where this
+process may (root, or an rtprio limit); `--no-realtime` runs them as ordinary threads, which a busy
+client process can keep waiting past a cycle: events are lost then, in the client's own process.
 
 1. Bare round trip: the same two hops with no model: a plain echo client (its own process, whose
    rtmidi callback sends each note straight back) in place of musigan.
@@ -22,7 +27,7 @@ import time
 import numpy as np
 import rtmidi
 
-from musigan.live.jack import dummy_jack_server
+from musigan.live.jack import dummy_jack_server, realtime_allowed
 
 JACK = rtmidi.API_UNIX_JACK
 
@@ -147,8 +152,11 @@ def main() -> None:
     parser.add_argument("--flood-seconds", type=float, default=60.0)
     parser.add_argument("--rate", type=int, default=2000, help="flood events per second")
     parser.add_argument("--preset", default="bach-harmony")
+    parser.add_argument("--no-realtime", action="store_true",
+                        help="run JACK's threads as ordinary ones even where real time is allowed")
     args = parser.parse_args()
-    with dummy_jack_server(f"musigan-bench-{os.getpid()}"):
+    realtime = realtime_allowed() and not args.no_realtime
+    with dummy_jack_server(f"musigan-bench-{os.getpid()}", realtime=realtime):
         bare_times, bare_missed, bare_sent, bare_heard = bare(args.notes, args.flood_seconds, args.rate)
         process, lines, ready = start_companion(args.preset)
         sender, listener = connect("bench-player", "bench-ear")
@@ -168,7 +176,8 @@ def main() -> None:
         heard = int(re.search(r"(\d+) heard", text).group(1))
         load_latency = re.search(r"latency (p50 [\d.]+ ms p99 [\d.]+ ms)", text).group(1)
 
-    print(f"JACK dummy driver, 48 kHz, 64-frame periods; {os.cpu_count()} cores; preset {args.preset}")
+    print(f"JACK dummy driver, 48 kHz, 64-frame periods, {'real-time' if realtime else 'ordinary (--no-realtime)'} "
+          f"threads; {os.cpu_count()} cores; preset {args.preset}")
     print(f"bare echo round trip (baseline)      {stats(bare_times)}   n={len(bare_times)} lost={bare_missed}")
     print(f"musigan harmonize: note in -> voice  {stats(companion_times)}   n={len(companion_times)} "
           f"no voice sampled={companion_missed} (musigan heard {heard_before} of {args.notes})")

@@ -3,20 +3,30 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 
+def realtime_allowed() -> bool:
+    """Whether this process may schedule threads in real time (root, or the rtprio limit that the
+    `audio` group usually grants): then a JACK server and its clients run as musicians run them."""
+    return os.geteuid() == 0 or resource.getrlimit(resource.RLIMIT_RTPRIO)[0] > 0
+
+
 @contextlib.contextmanager
-def dummy_jack_server(name: str):
-    """Start `jackd -n NAME -d dummy`, point this process (and its children) at it, stop it after."""
+def dummy_jack_server(name: str, realtime: bool = False):
+    """Start `jackd -n NAME -d dummy`, point this process (and its children) at it, stop it after.
+    `realtime`: JACK's own default, its process threads (and every client's) scheduled in real time;
+    off, as the tests run it, they are ordinary threads that a busy process can keep waiting."""
     if shutil.which("jackd") is None:
         raise RuntimeError("jackd is not installed: `apt-get install jackd2`")
     clear_stale_jack_state()
     os.environ.update(JACK_NO_AUDIO_RESERVATION="1", JACK_DEFAULT_SERVER=name)
-    server = subprocess.Popen(["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "64"],
+    server = subprocess.Popen(["jackd", "-n", name, "--realtime" if realtime else "--no-realtime",
+                               "-d", "dummy", "-r", "48000", "-p", "64"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ready = subprocess.run(["jack_wait", "-w", "-t", "10"], capture_output=True, text=True, timeout=15)
