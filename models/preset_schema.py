@@ -59,6 +59,7 @@ class Training:
     sequence_length: int = key(128, "steps (tokens or rows) per training window")
     learning_rate: float = key(1e-3, "Adam's learning rate")
     weight_decay: float = key(0.0, "decoupled weight decay (AdamW), per unit of learning rate")
+    ema: float = key(0.0, "momentum of an average of the weights, which each epoch ends on (0: none)")
     patience: int = key(5, "epochs without a better valid score before training stops")
     lr_patience: int = key(0, "epochs without a better valid score before the rate decays (0: never)")
     lr_decay: float = key(0.5, "what the learning rate is multiplied by then")

@@ -24,8 +24,10 @@ def compile_model(model, config: dict) -> None:
     loss = (keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")
             if head == "softmax" else
             keras.losses.BinaryCrossentropy(from_logits=True, reduction="mean_with_sample_weight"))
+    training = config.training
     model.compile(optimizer=keras.optimizers.AdamW(
-        config.training.learning_rate, weight_decay=config.training.weight_decay, clipnorm=1.0), loss=loss)
+        training.learning_rate, weight_decay=training.weight_decay, clipnorm=1.0,
+        use_ema=training.ema > 0, ema_momentum=training.ema or 0.99), loss=loss)
 
 
 class BatchProgress(keras.callbacks.Callback):
