@@ -19,7 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 BIAS_LIMIT = 4.0          # nats: a governor never overrules the model by more than this
-CORRECTION_PER_BAR = {True: 0.25, False: 1.6}  # nats per bar a whole target's worth off (with, without offsets)
+# nats of integral per bar spent a whole target's worth off: slow beside calibrated offsets (they do
+# the work; a fast one would steer every bar to the median), fast for a card without them
+SLOW_CORRECTION_PER_BAR, FAST_CORRECTION_PER_BAR = 0.25, 1.6
 
 
 class DensityGovernor:
@@ -29,7 +31,8 @@ class DensityGovernor:
         self.steps_per_bar = 4 * steps_per_quarter
         self.notes_per_bar = notes_per_bar
         self.offsets = sorted((offsets or {}).items())
-        self.gain = CORRECTION_PER_BAR[bool(self.offsets)] / self.steps_per_bar
+        per_bar = SLOW_CORRECTION_PER_BAR if self.offsets else FAST_CORRECTION_PER_BAR
+        self.gain = per_bar / self.steps_per_bar
         self.scale = 1.0
         self.integral, self.onsets = 0.0, 0
 
@@ -39,6 +42,7 @@ class DensityGovernor:
         return self.notes_per_bar * self.scale / self.steps_per_bar
 
     def bias(self, temperature: float) -> float:
+        """Nats added to every note-starting choice at this temperature (offsets interpolated)."""
         offset = np.interp(temperature, *zip(*self.offsets)) if self.offsets else 0.0
         return float(np.clip(offset + np.log(self.scale) + self.integral, -BIAS_LIMIT, BIAS_LIMIT))
 
