@@ -13,11 +13,10 @@ import argparse
 
 import numpy as np
 
-from musigan.models.generation import generate_piece
-from musigan.models.notes import START, VOICE
 from musigan.models.presets import load_presets
 from musigan.train.corpus import load_corpus
 from musigan.train.corpus_stats import bar_densities
+from musigan.train.density_calibration import notes_per_bar_from_silence
 
 TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
 
@@ -26,14 +25,6 @@ def corpus_iqr(preset, bars: int) -> tuple[float, float]:
     data = preset.config.data
     pieces = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False).split("test")
     return tuple(np.percentile(bar_densities(pieces, bars), [25, 75]))
-
-
-def density(preset, temperature: float, seeds: int, bars: int) -> float:
-    counts = []
-    for seed in range(seeds):
-        notes = generate_piece(preset, bars, None, seed, temperature).notes
-        counts.append(int(((notes[:, VOICE] == 1) & (notes[:, START] >= 0)).sum()) / bars)
-    return float(np.mean(counts))
 
 
 def main() -> None:
@@ -48,7 +39,7 @@ def main() -> None:
     print("| --- | --- |" + " --- |" * (len(TEMPERATURES) + 1))
     for name in names:
         low, high = corpus_iqr(presets[name], args.bars)
-        row = [density(presets[name], t, args.seeds, args.bars) for t in TEMPERATURES]
+        row = [notes_per_bar_from_silence(presets[name], t, range(args.seeds), args.bars) for t in TEMPERATURES]
         inside = sum(low <= d <= high for d in row)
         print(f"| {name} | {low:.1f}-{high:.1f} | " + " | ".join(f"{d:.1f}" for d in row)
               + f" | {inside}/{len(row)} |", flush=True)

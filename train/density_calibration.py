@@ -16,16 +16,26 @@ BARS = 8
 ROUNDS = 8                # bisection halvings of [-BIAS_LIMIT, BIAS_LIMIT]: to 0.03 nats
 
 
-def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS) -> float:
-    """Mean notes per bar from silence with a constant `offset` (no integral)."""
+def notes_per_bar_from_silence(preset, temperature: float, seeds, bars: int = BARS, governor=None) -> float:
+    """Mean notes per 4/4 bar the preset writes from silence, as `musigan generate` does (with the
+    governor its card describes, or `governor()`'s for each seed); what calibration aims at and what
+    `bench/temperature_density.py` and the tests measure."""
     counts = []
     for seed in seeds:
+        notes = generate_piece(preset, bars, None, seed, temperature, density=governor() if governor else None).notes
+        counts.append(int(((notes[:, VOICE] == 1) & (notes[:, START] >= 0)).sum()) / bars)
+    return float(np.mean(counts))
+
+
+def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS) -> float:
+    """Mean notes per bar from silence with a constant `offset` (no integral)."""
+    def constant():
         governor = DensityGovernor(preset.card()["data"]["notes_per_bar"], preset.config.data.steps_per_quarter,
                                    {temperature: offset})
         governor.gain = 0.0
-        notes = generate_piece(preset, BARS, None, seed, temperature, density=governor).notes
-        counts.append(int(((notes[:, VOICE] == 1) & (notes[:, START] >= 0)).sum()) / BARS)
-    return float(np.mean(counts))
+        return governor
+
+    return notes_per_bar_from_silence(preset, temperature, seeds, governor=constant)
 
 
 def calibrate(preset, progress=None, temperatures=TEMPERATURES, seeds=SEEDS) -> dict[str, float]:

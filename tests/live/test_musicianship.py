@@ -8,16 +8,10 @@ from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.generation import generate_piece
-from musigan.models.notes import VOICE
 from musigan.models.presets import get_preset, load_presets
 from musigan.train.corpus import load_corpus
 from musigan.train.corpus_stats import bar_densities
-
-
-def notes_per_bar(preset, temperature: float, seeds=range(32), bars=8) -> float:
-    counts = [int((generate_piece(preset, bars, None, seed, temperature).notes[:, VOICE] == 1).sum())
-              for seed in seeds]
-    return float(np.mean(counts)) / bars
+from musigan.train.density_calibration import notes_per_bar_from_silence
 
 
 @pytest.mark.slow
@@ -30,7 +24,7 @@ def test_at_every_temperature_a_preset_plays_as_densely_as_its_corpus(name):
                          progress=False).split("test")
     low, high = np.percentile(bar_densities(pieces), [25, 75])
     for temperature in (0.1, 1.0, 2.0):
-        assert low <= notes_per_bar(preset, temperature) <= high, (temperature, low, high)
+        assert low <= notes_per_bar_from_silence(preset, temperature, range(32)) <= high, (temperature, low, high)
 
 
 def harmonize_legato_with_early_releases(voices: int, seed: int):
