@@ -3,8 +3,8 @@
 It offers the same frame-by-frame interface as `Companion`, so the engine's respond and solo modes
 use it unchanged: `listen(phrase)` conditions the next phrase on the phrase's last bar, and each
 `step()` plays the next step of the generated phrase (a new one when it runs out). The temperature
-knob scales the generator's noise (lower: phrases nearer its typical ones). Harmonize needs a
-note-by-note model and is refused.
+knob widens the generator's noise above 1 (`noise_spread`); each phrase starts the corpus's notes per
+bar, times the density knob. Harmonize needs a note-by-note model and is refused.
 """
 from __future__ import annotations
 

@@ -69,7 +69,8 @@ def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, temperature: fl
     condition = condition_bar(primer_rows, stepper.vocab_size)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model.phrase_bars, model.noise,
-                         allowed=allowed, spread=noise_spread(temperature), notes_per_bar=preset.card()["data"].get("notes_per_bar"))
+                         allowed=allowed, spread=noise_spread(temperature),
+                         notes_per_bar=preset.card()["data"].get("notes_per_bar"))
 
 
 def default_max_note_steps(steps_per_quarter: int) -> int:
