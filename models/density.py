@@ -25,14 +25,16 @@ SLOW_CORRECTION_PER_BAR, FAST_CORRECTION_PER_BAR = 0.25, 1.6
 
 
 class DensityGovernor:
-    def __init__(self, notes_per_bar: float, steps_per_quarter: int, offsets: dict[float, float] | None = None):
+    def __init__(self, notes_per_bar: float, steps_per_quarter: int, offsets: dict[float, float] | None = None,
+                 integrate: bool = True):
+        """`integrate=False`: the offsets and the knob only, a constant bias (what calibration measures)."""
         if notes_per_bar <= 0:
             raise ValueError(f"notes_per_bar must be > 0, got {notes_per_bar}")
         self.steps_per_bar = 4 * steps_per_quarter
         self.notes_per_bar = notes_per_bar
         self.offsets = sorted((offsets or {}).items())
         per_bar = SLOW_CORRECTION_PER_BAR if self.offsets else FAST_CORRECTION_PER_BAR
-        self.gain = per_bar / self.steps_per_bar
+        self.gain = per_bar / self.steps_per_bar if integrate else 0.0
         self.scale = 1.0
         self.integral, self.onsets = 0.0, 0
 

@@ -30,10 +30,8 @@ def notes_per_bar_from_silence(preset, temperature: float, seeds, bars: int = BA
 def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS) -> float:
     """Mean notes per bar from silence with a constant `offset` (no integral)."""
     def constant():
-        governor = DensityGovernor(preset.card()["data"]["notes_per_bar"], preset.config.data.steps_per_quarter,
-                                   {temperature: offset})
-        governor.gain = 0.0
-        return governor
+        return DensityGovernor(preset.card()["data"]["notes_per_bar"], preset.config.data.steps_per_quarter,
+                               {temperature: offset}, integrate=False)
 
     return notes_per_bar_from_silence(preset, temperature, seeds, governor=constant)
 
