@@ -27,8 +27,10 @@ def register(commands):
     evaluate.add_argument("--phrases", type=number(int, 2, 4096), default=64, metavar="N",
                           help="--music: phrases to compare (default 64)")
     evaluate.add_argument("--density", action="store_true",
-                          help="calibrate instead: the onset bias at which it writes its corpus's notes per bar "
-                               "from silence, per temperature (0.1..2), which sampling adds at that temperature")
+                          help="calibrate instead: for a pianoroll preset, how often a step sounds and starts "
+                               "each number of keys, fitted to its corpus; then the onset bias at which it writes "
+                               "its corpus's notes per bar from silence, per temperature (0.1..2), which sampling "
+                               "adds at that temperature")
     evaluate.add_argument("--save-card", action="store_true",
                           help="--music, --density: write the figures into the preset's model card (its JSON "
                                "beside the weights)")
@@ -156,25 +158,28 @@ def density_offsets(preset, args) -> int:
     from rich.progress import Progress
 
     from ..models.files import save_json
-    from ..train.density_calibration import calibrate
+    from ..train.density_calibration import calibrate_card
 
     try:
         with Progress(transient=True, disable=args.json) as bar:
             task = bar.add_task(f"{preset.name}: calibrating density", total=None)
-            offsets = calibrate(preset, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            entries = calibrate_card(preset, progress=lambda done, total: bar.update(task, completed=done, total=total))
     except ValueError as exc:
         return fail("evaluate", exc)
     if args.save_card:
         card = preset.card()
-        card["data"]["density_offsets"] = offsets
+        card["data"].update(entries)
         save_json(preset.card_file, card)
     if args.json:
-        print(json.dumps(offsets))
+        print(json.dumps(entries))
         return 0
+    offsets = entries["density_offsets"]
     print(f"{preset.name}: onset bias (nats) at which it writes {preset.card()['data']['notes_per_bar']} notes a bar: "
           + ", ".join(f"T={t}: {b:+.2f}" for t, b in offsets.items()))
+    if "key_count_weights" in entries:
+        print("on top of its key counts (how many keys a step sounds and starts), fitted to its corpus's")
     if args.save_card:
-        print(f"wrote the offsets into {preset.card_file}")
+        print(f"wrote them into {preset.card_file}")
     return 0
 
 

@@ -28,14 +28,15 @@ def register(commands):
 
 
 def calibrate_density(trained, card: dict, console) -> None:
-    """Write into the new card the onset offsets at which it plays its corpus's notes per bar at each
-    temperature (what `musigan evaluate NAME --density --save-card` does for an older card)."""
+    """Write into the new card how many keys a step sounds (a pianoroll preset) and the onset offsets
+    at which it plays its corpus's notes per bar at each temperature (what `musigan evaluate NAME
+    --density --save-card` does for an older card)."""
     from ..models.files import save_json
-    from ..train.density_calibration import TEMPERATURES, calibrate
+    from ..train.density_calibration import calibrate_card
 
-    with console.status(f"calibrating its density at temperatures {', '.join(map(str, TEMPERATURES))}") as status:
-        card["data"]["density_offsets"] = calibrate(
-            trained, progress=lambda done, total: status.update(f"calibrating its density: {done}/{total} temperatures"))
+    with console.status("calibrating its density") as status:
+        card["data"].update(calibrate_card(
+            trained, progress=lambda done, total: status.update(f"calibrating its density: round {done}/{total}")))
     save_json(trained.card_file, card)
 
 

@@ -95,18 +95,19 @@ def max_polyphony(preset) -> int | None:
 
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
                    temperature: float | None = None, top_p: float | None = None,
-                   density=None) -> NoteSequence:
+                   density=None, key_counts=None) -> NoteSequence:
     """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
     the continuation on voice 1 ("musigan"), as `musigan generate` writes them. None = the preset's
     sampling values; a GAN takes the temperature as its noise's spread and has no top-p. `density`: a
-    governor in place of the one the card describes (calibration holds its bias constant)."""
+    governor in place of the one the card describes (calibration holds its bias constant); `key_counts`:
+    a key-count tilt in place of the card's (what calibration is fitting)."""
     stepper, encoding = load_stepper(preset), preset.encoding()
     primer_items = list(encoding.encode(primer)) if primer is not None else []
     if preset.config.model.kind == "gan":
         rows = gan_bars(preset, stepper, primer_items, bars, seed, 1.0 if temperature is None else temperature)
         answer = encoding.decode(rows)
     else:
-        sampler = Sampler.from_preset(preset, temperature, top_p, seed, density)
+        sampler = Sampler.from_preset(preset, temperature, top_p, seed, density, key_counts)
         steps = bars * 4 * encoding.steps_per_quarter
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
     answer = answer.with_max_length(max_note_steps(preset))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .density import DensityGovernor, governor_for
+from .key_count import KeyCounts, key_counts_for
 
 
 def probabilities(logits: np.ndarray, pool: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -21,21 +22,24 @@ class Sampler:
     each onset drawn is counted (a step ends with `end_step`, or with each pianoroll row)."""
 
     def __init__(self, temperature: float = 1.0, top_p: float = 1.0, seed: int | None = None,
-                 density: DensityGovernor | None = None):
+                 density: DensityGovernor | None = None, key_counts: KeyCounts | None = None):
         if temperature <= 0 or not 0 < top_p <= 1:
             raise ValueError(f"need temperature > 0 and 0 < top_p <= 1, got {temperature}, {top_p}")
         self.temperature, self.top_p = temperature, top_p
         self.rng = np.random.default_rng(seed)
         self.density = density
+        self.key_counts = key_counts
 
     @classmethod
     def from_preset(cls, preset, temperature: float | None = None, top_p: float | None = None,
-                    seed: int | None = None, density: DensityGovernor | None = None) -> "Sampler":
+                    seed: int | None = None, density: DensityGovernor | None = None,
+                    key_counts: KeyCounts | None = None) -> "Sampler":
         """The preset's sampling section, with whatever the user set (None = the preset's value); the
-        density governor its card describes unless one is given."""
+        density governor and key-count tilt its card describes unless they are given."""
         sampling = preset.config.sampling
         return cls(sampling.temperature if temperature is None else temperature,
-                   sampling.top_p if top_p is None else top_p, seed, density or governor_for(preset))
+                   sampling.top_p if top_p is None else top_p, seed, density or governor_for(preset),
+                   key_counts or key_counts_for(preset))
 
     def end_step(self) -> None:
         if self.density is not None:
@@ -83,8 +87,9 @@ class Sampler:
         """A multi-hot row (sigmoid head); at most `max_notes` ones, the most likely kept.
 
         How many keys go on holding from the `previous` row and how many start is drawn at
-        temperature 1; which keys they are feels the temperature. So temperature never changes how
-        dense the music is or how often notes begin, only which notes."""
+        temperature 1 (with `key_counts`, as often as its corpus does); which keys they are feels the
+        temperature. So temperature never changes how dense the music is or how often notes begin,
+        only which notes."""
         held = np.zeros(len(logits), bool) if previous is None else np.asarray(previous, bool)
         logits = logits.astype(np.float64)
         if self.density is not None:
@@ -92,7 +97,8 @@ class Sampler:
         probs = 1.0 / (1.0 + np.exp(-logits))
         if allowed is not None:
             probs = np.where(allowed, probs, 0.0)
-        row = self.rng.random(len(probs)) < probs
+        row = (self.key_counts.draw(probs, held, self.rng, max_notes) if self.key_counts is not None
+               else self.rng.random(len(probs)) < probs)
         if self.temperature != 1 and row.any():
             chosen = [self._pick(logits, (probs > 0) & group, int((row & group).sum())) for group in (held, ~held)]
             row[:] = False

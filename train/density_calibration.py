@@ -1,14 +1,18 @@
 """A language-model preset's density offsets: for each of a few temperatures, the constant onset bias
 (`models/density.py`) at which it writes its corpus's notes per bar, found by bisection on what it
-writes from silence. The card keeps them (`musigan evaluate NAME --density --save-card`); a GAN
-needs none (its threshold is calibrated per phrase)."""
+writes from silence; for a pianoroll preset, first its key-count tilt (`key_count_calibration.py`).
+The card keeps them (`musigan evaluate NAME --density --save-card`; `musigan train` does it after
+training); a GAN needs none (its threshold is calibrated per phrase)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..models.density import BIAS_LIMIT, DensityGovernor
 from ..models.generation import generate_piece
+from ..models.key_count import KeyCounts
 from ..models.notes import START, VOICE
+from .key_count_calibration import ROUNDS as KEY_COUNT_ROUNDS
+from .key_count_calibration import corpus_shares, fit_key_counts
 
 TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
 SEEDS = range(100, 148)   # not the benchmark's 0..7: the offsets are not fitted to what measures them
@@ -16,39 +20,69 @@ BARS = 8
 ROUNDS = 8                # bisection halvings of [-BIAS_LIMIT, BIAS_LIMIT]: to 0.03 nats
 
 
-def notes_per_bar_from_silence(preset, temperature: float, seeds, bars: int = BARS, governor=None) -> float:
+def notes_per_bar_from_silence(preset, temperature: float, seeds, bars: int = BARS, governor=None,
+                               key_counts: KeyCounts | None = None) -> float:
     """Mean notes per 4/4 bar the preset writes from silence, as `musigan generate` does (with the
-    governor its card describes, or `governor()`'s for each seed); what calibration aims at and what
-    `bench/temperature_density.py` and the tests measure."""
+    governor and key-count tilt its card describes, or `governor()`'s for each seed and `key_counts`);
+    what calibration aims at and what `bench/temperature_density.py` and the tests measure."""
     counts = []
     for seed in seeds:
-        notes = generate_piece(preset, bars, None, seed, temperature, density=governor() if governor else None).notes
+        notes = generate_piece(preset, bars, None, seed, temperature, density=governor() if governor else None,
+                               key_counts=key_counts).notes
         counts.append(int(((notes[:, VOICE] == 1) & (notes[:, START] >= 0)).sum()) / bars)
     return float(np.mean(counts))
 
 
-def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS) -> float:
+def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS,
+                     key_counts: KeyCounts | None = None) -> float:
     """Mean notes per bar from silence with a constant `offset` (no integral)."""
     def constant():
         return DensityGovernor(preset.card()["data"]["notes_per_bar"], preset.config.data.steps_per_quarter,
                                {temperature: offset}, integrate=False)
 
-    return notes_per_bar_from_silence(preset, temperature, seeds, governor=constant)
+    return notes_per_bar_from_silence(preset, temperature, seeds, governor=constant, key_counts=key_counts)
 
 
-def calibrate(preset, progress=None, temperatures=TEMPERATURES, seeds=SEEDS) -> dict[str, float]:
-    """{temperature: offset}; raises ValueError for a GAN or a card without notes per bar."""
+def calibrate_card(preset, progress=None) -> dict:
+    """What calibration writes into the card's data: {"density_offsets"}, and for a pianoroll preset
+    first {"key_count_shares", "key_count_weights"}. `progress(done, total)` over all the rounds."""
+    target_notes_per_bar(preset)
+    entries, key_counts = {}, None
+    rounds = KEY_COUNT_ROUNDS if preset.encoding().rows else 0
+    total = rounds + len(TEMPERATURES)
+
+    def report(first):
+        return progress and (lambda done, _: progress(first + done, total))
+
+    if rounds:
+        entries["key_count_shares"] = corpus_shares(preset)
+        entries["key_count_weights"] = fit_key_counts(preset, entries["key_count_shares"], progress=report(0))
+        key_counts = KeyCounts(entries["key_count_weights"])
+    entries["density_offsets"] = calibrate(preset, report(rounds), key_counts=key_counts)
+    return entries
+
+
+def target_notes_per_bar(preset) -> float:
+    """The card's corpus notes per bar; ValueError for a GAN or a card without it."""
     if preset.config.model.kind == "gan":
         raise ValueError(f"{preset.name} is a GAN: its threshold is calibrated per phrase, it needs no offsets")
     target = preset.card()["data"].get("notes_per_bar")
     if not target:
         raise ValueError(f"{preset.name}'s card records no corpus notes per bar (retrain it)")
+    return target
+
+
+def calibrate(preset, progress=None, temperatures=TEMPERATURES, seeds=SEEDS,
+              key_counts: KeyCounts | None = None) -> dict[str, float]:
+    """{temperature: offset} (with `key_counts` in place of the card's tilt); raises ValueError for a
+    GAN or a card without notes per bar."""
+    target = target_notes_per_bar(preset)
     offsets = {}
     for index, temperature in enumerate(temperatures):
         low, high = -BIAS_LIMIT, BIAS_LIMIT
         for _ in range(ROUNDS):
             middle = (low + high) / 2
-            low, high = ((middle, high) if notes_per_bar_at(preset, temperature, middle, seeds) < target
+            low, high = ((middle, high) if notes_per_bar_at(preset, temperature, middle, seeds, key_counts) < target
                          else (low, middle))
         offsets[str(temperature)] = round((low + high) / 2, 3)
         if progress:

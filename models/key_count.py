@@ -1,0 +1,115 @@
+"""How many keys a pianoroll row sounds: its corpus's texture; which keys: the model's choice.
+
+A sigmoid head scores each key on its own, so a row drawn key by key sounds as many keys as chance
+gives: on the chorales, anything from one to eight where Bach writes four on nine steps in ten
+(and a held voice drops out for a step and comes back as a new note). `KeyCounts` reweights the
+model's own rows by how common their number of keys is in the corpus (the card's histogram):
+
+    q(row) ∝ p_model(row) · share(|row|)
+
+Drawing from q is exact and cheap: first the count k, from p_model(|row| = k) · share(k) (the
+Poisson-binomial distribution of the independent keys, from elementary symmetric polynomials of
+their odds), then the keys given k (conditional Bernoulli sampling: key by key, each taken with the
+probability that it belongs to a k-subset). Within a count, the model's odds between keys are
+untouched; a corpus whose steps sound any number of notes leaves its model nearly as it was.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+FLOOR = 1e-4       # share given to counts the corpus never sounds: rare, never impossible
+NEGLIGIBLE = 1e-9  # keys less likely than this are left out of the sums (they could not change a draw)
+
+
+class KeyCounts:
+    def __init__(self, weights):
+        """`weights[k][s]`: the tilt of rows sounding k keys of which s start there (s <= k)."""
+        weights = np.asarray(weights, float)
+        if (weights.ndim != 2 or weights.shape[0] != weights.shape[1] or not weights.size or (weights < 0).any()
+                or not weights.sum()):
+            raise ValueError("key-count weights must be a square table of non-negative numbers "
+                             f"(keys sounding x keys starting), got shape {weights.shape}")
+        self.weights = np.tril(weights)
+
+    @classmethod
+    def from_shares(cls, shares) -> "KeyCounts":
+        """The plain tilt: each count weighted by its share of the corpus's steps."""
+        shares = np.asarray(shares, float)
+        return cls(shares / shares.sum() + FLOOR)
+
+    def draw(self, probs: np.ndarray, held: np.ndarray, rng: np.random.Generator,
+             max_count: int | None = None) -> np.ndarray:
+        """A 0/1 row from q: key `i` on with the model's `probs[i]`, the counts of keys sounding and of
+        keys starting (those not `held` from the row before) tilted by the corpus."""
+        row = np.zeros(len(probs), bool)
+        top = len(self.weights) - 1 if max_count is None else min(max_count, len(self.weights) - 1)
+        groups = [np.flatnonzero((probs > NEGLIGIBLE) & (held if holding else ~held)) for holding in (True, False)]
+        odds = [np.clip(probs[g], NEGLIGIBLE, 1 - 1e-12) for g in groups]
+        odds = [p / (1 - p) for p in odds]
+        tails = [symmetric_tails(o, top) for o in odds]
+        # weight of (a held keys go on, b keys start): e_a(held odds) e_b(new odds) share(a + b, b)
+        joint = np.outer(tails[0][0], tails[1][0])
+        sounding = np.add.outer(np.arange(top + 1), np.arange(top + 1))
+        starting = np.broadcast_to(np.arange(top + 1), joint.shape)
+        joint = np.where(sounding <= top, joint * self.weights[np.minimum(sounding, top), starting], 0.0)
+        if not joint.sum():
+            return row
+        pick = int(rng.choice(joint.size, p=(joint / joint.sum()).ravel()))
+        for group, group_odds, group_tails, count in zip(groups, odds, tails, divmod(pick, top + 1)):
+            row[group[conditional_subset(group_odds, group_tails, count, rng)]] = True
+        return row
+
+
+def conditional_subset(odds: np.ndarray, tails: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of `count` keys drawn as independent keys with these odds would be, given that exactly
+    `count` are on: key by key, each taken with the chance that it belongs to such a subset."""
+    taken = []
+    for index in range(len(odds)):
+        if not count:
+            break
+        rest = tails[index + 1]
+        take = odds[index] * rest[count - 1]
+        if rng.random() * (rest[count] + take) < take:
+            taken.append(index)
+            count -= 1
+    return np.asarray(taken, int)
+
+
+def symmetric_tails(odds: np.ndarray, top: int) -> np.ndarray:
+    """`tails[i][j]` ∝ e_j(odds[i:]), the j-th elementary symmetric polynomial of the odds from key i
+    on (j <= top); each row scaled to a maximum of 1, which every ratio used of it allows."""
+    tails = np.zeros((len(odds) + 1, top + 1))
+    tails[-1, 0] = 1.0
+    for index in range(len(odds) - 1, -1, -1):
+        row = tails[index + 1].copy()
+        row[1:] += odds[index] * tails[index + 1][:-1]
+        tails[index] = row / row.max()
+    return tails
+
+
+def count_table(roll: np.ndarray, size: int) -> np.ndarray:
+    """How many steps of a (steps, keys) roll sound k keys of which s start there (a key on that was
+    off the step before), as a (size, size) table; counts above `size - 1` count as the last."""
+    roll = np.asarray(roll, bool)
+    table = np.zeros((size, size))
+    if len(roll):
+        before = np.vstack([np.zeros((1, roll.shape[1]), bool), roll[:-1]])
+        sounding = np.minimum(roll.sum(axis=1), size - 1)
+        np.add.at(table, (sounding, np.minimum((roll & ~before).sum(axis=1), sounding)), 1)
+    return table
+
+
+def key_count_shares(pieces, size: int = 9) -> list[list[float]]:
+    """`shares[k][s]`: the share of the pieces' steps sounding k keys of which s start (the card keeps
+    it for a pianoroll preset's training split; calibration fits the tilt to it)."""
+    table = sum((count_table(p.sounding(), size) for p in pieces), np.zeros((size, size)))
+    return [[round(float(share), 5) for share in row] for row in table / table.sum()] if table.sum() else []
+
+
+def key_counts_for(preset) -> KeyCounts | None:
+    """The card's calibrated key-count tilt (before calibration, its corpus's plain shares); None for a
+    card with neither (a token preset, or one trained before the card kept them)."""
+    data = preset.card()["data"] if preset.trained else {}
+    if data.get("key_count_weights"):
+        return KeyCounts(data["key_count_weights"])
+    return KeyCounts.from_shares(data["key_count_shares"]) if data.get("key_count_shares") else None
