@@ -5,7 +5,8 @@ model, side by side in one run, on one core (one BLAS thread, one TensorFlow thr
 
 Rows: every shipped preset that is trained, and a 2x512 GRU over the 89-token frames vocabulary
 with random weights. The Keras baselines step the same 2x512 GRU as a stateful model with
-`model.predict`, an eager call, and a `tf.function`-compiled call.
+`model.predict`, an eager call, and a `tf.function`-compiled call. For each pianoroll preset, what
+drawing its next row costs on top of the step: key by key, and with its card's key-count tilt.
 """
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ import platform  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from musigan.models.generation import prime  # noqa: E402
+from musigan.models.key_count import key_counts_for  # noqa: E402
 from musigan.models.preset_schema import Model  # noqa: E402
 from musigan.models.presets import load_presets  # noqa: E402
+from musigan.models.sampling import Sampler  # noqa: E402
 from musigan.models.stepper import Stepper, load_stepper  # noqa: E402
 
 BIG = Model(cell="gru", layers=2, units=512, embedding=64, dropout=0.0, head="softmax")
@@ -48,15 +52,32 @@ def stepper_inputs(stepper: Stepper, count: int, rng) -> list:
     return list((rng.random((count, stepper.input_width)) < 0.05).astype(np.float32))
 
 
+def row_draw_times(preset, count: int) -> dict[str, list[float]]:
+    """Seconds per row drawn from a pianoroll preset's logits as it plays on (each row fed back):
+    key by key, and with the card's key-count tilt."""
+    stepper, encoding = load_stepper(preset), preset.encoding()
+    results = {}
+    for label, key_counts in (("key by key", None), ("key counts", key_counts_for(preset))):
+        sampler = Sampler(seed=0, key_counts=key_counts)
+        logits, previous, times = prime(stepper, encoding), None, []
+        for _ in range(count):
+            start = time.perf_counter()
+            row = sampler.bernoulli(logits, previous=previous)
+            times.append(time.perf_counter() - start)
+            previous, logits = row, stepper.step(row)
+        results[label] = times
+    return results
+
+
 def keras_baselines(weights: dict, count: int, rng) -> dict[str, list[float]]:
     import tensorflow as tf
     from musigan.models import recurrent
 
     keras = recurrent.keras
     inputs = keras.Input(batch_shape=(1, 1), dtype="int32")
-    x = keras.layers.Embedding(VOCAB, BIG["embedding"], name="embedding")(inputs)
-    for i in range(BIG["layers"]):
-        x = keras.layers.GRU(BIG["units"], return_sequences=True, stateful=True, name=f"rnn_{i}")(x)
+    x = keras.layers.Embedding(VOCAB, BIG.embedding, name="embedding")(inputs)
+    for i in range(BIG.layers):
+        x = keras.layers.GRU(BIG.units, return_sequences=True, stateful=True, name=f"rnn_{i}")(x)
     model = keras.Model(inputs, keras.layers.Dense(VOCAB, name="output")(x))
     recurrent.import_weights(model, weights, "2x512 GRU")
     compiled = tf.function(lambda t: model(t, training=False))
@@ -95,6 +116,10 @@ def main() -> None:
         time_steps(stepper.step, inputs[:200])
         rows.append((f"musigan stepper: {name}", len(inputs) - 200, *percentiles(time_steps(stepper.step, inputs[200:])),
                      stepper.nbytes / 1e6))
+    for name, preset in sorted(load_presets().items()):
+        if preset.trained and preset.config.model.kind != "gan" and preset.encoding().rows:
+            for label, seconds in row_draw_times(preset, args.steps // 5).items():
+                rows.append((f"row draw, {label}: {name}", len(seconds), *percentiles(seconds), None))
     for name, seconds in keras_baselines(big_weights, args.baseline_steps, rng).items():
         rows.append((f"{name}: GRU 2x512 (baseline)", len(seconds), *percentiles(seconds), None))
 
