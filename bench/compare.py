@@ -4,12 +4,13 @@
     python bench/compare.py [--phrases 64] [--out docs]
 
 All three are trained on the JSB chorales (16th grid, 88-key rows; the language models untransposed,
-the GAN, which plays live in any key, augmented) with the same 8-minute budget; the two language
-models are the same size (2 x 192) and are also compared at the same number of updates (the same epoch). Each model writes a
-four-bar phrase after the same held-out bar (the language models primed with it, the GAN
-conditioned on it); the phrases are compared with the held-out phrases that really followed, by the
-overlap of feature distributions (`train/music_stats.py`). The reference row compares held-out
-phrases with other held-out phrases: the best a model could score.
+the GAN, which plays live in any key, augmented); the two language models are the same size (2 x 192),
+have the same 20-minute budget and are also compared at the same number of updates (the same epoch);
+the GAN has 8 minutes (its later epochs collapse). Each model writes a four-bar phrase after the same
+held-out bar (the language models primed with it, the GAN conditioned on it), once as the model alone
+and once as it plays (its card's density and key counts); the phrases are compared with the held-out
+phrases that really followed, by the overlap of feature distributions (`train/music_stats.py`). The
+reference row compares held-out phrases with other held-out phrases: the best a model could score.
 """
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ MODELS = ("compare-gru", "compare-lstm", "bach-gan")
 STEPS = 64
 
 
-def lm_phrases(preset, conditions, seed: int):
+def lm_phrases(preset, conditions, seed: int, played: bool):
+    """Phrases after each condition bar: the model alone (key by key at temperature 1), or as it plays
+    (`played`: its card's density governor and key-count tilt)."""
     stepper, encoding = load_stepper(preset), preset.encoding()
-    sampler = Sampler(1.0, 1.0, seed)
+    sampler = Sampler.from_preset(preset, 1.0, 1.0, seed) if played else Sampler(1.0, 1.0, seed)
     rolls = []
     for condition in conditions:
         logits = prime(stepper, encoding, list(condition)).copy()
@@ -42,11 +45,14 @@ def lm_phrases(preset, conditions, seed: int):
     return rolls
 
 
-def gan_phrases(preset, conditions, seed: int):
+def gan_phrases(preset, conditions, seed: int, played: bool):
+    """The generator's phrases at threshold 0.5, or as it plays (`played`: the threshold that starts
+    its corpus's notes per bar)."""
     stepper, encoding, model = load_stepper(preset), preset.encoding(), preset.config.model
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
+    onsets = preset.card()["data"]["notes_per_bar"] * STEPS / 16 if played else None
     rng = np.random.default_rng(seed)
-    return [generate_phrase(stepper, rng, c, STEPS, model.noise, allowed=allowed) for c in conditions]
+    return [generate_phrase(stepper, rng, c, STEPS, model.noise, allowed=allowed, onsets=onsets) for c in conditions]
 
 
 def plot(results, rolls, real, out: Path) -> None:
@@ -56,7 +62,7 @@ def plot(results, rolls, real, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (nll, gan) = plt.subplots(1, 2, figsize=(11, 3.8))
-    for name, (card, _) in results.items():
+    for name, card in {card["preset"]: card for card, _ in results.values()}.items():
         history = card["history"]
         epochs = [h["epoch"] for h in history]
         if card["kind"] == "gan":
@@ -105,9 +111,12 @@ def main() -> None:
     for name, preset in presets.items():
         card = preset.card()
         make = gan_phrases if card["kind"] == "gan" else lm_phrases
-        generated = make(preset, test_conditions[pick], seed=11)
-        rolls[name] = generated[0]
-        results[name] = (card, compare_sets([encoding.decode(r) for r in generated], real))
+        for played in (False, True):
+            label = f"{name} ({'as it plays' if played else 'model alone'})"
+            generated = make(preset, test_conditions[pick], 11, played)
+            if played:
+                rolls[name] = generated[0]
+            results[label] = (card, compare_sets([encoding.decode(r) for r in generated], real))
     reference = compare_sets(other, real)
 
     features = (*SCALAR_FEATURES, "pitch_classes")
@@ -129,7 +138,7 @@ def main() -> None:
     for name, (_, stats) in results.items():
         print(f"| {name} | " + " | ".join(f"{stats[m]['generated']:.2f} / {stats[m]['reference']:.2f}" for m in means) + " |")
     print()
-    print(same_updates({name: card for name, (card, _) in results.items() if card["kind"] != "gan"}))
+    print(same_updates({card["preset"]: card for card, _ in results.values() if card["kind"] != "gan"}))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     plot(results, rolls, test_phrases[pick][0], out)

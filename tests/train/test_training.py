@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import mido
+import numpy as np
 import pytest
 from musigan.models.presets import get_preset
 from support import run_musigan
@@ -99,6 +100,10 @@ def test_sigmoid_head_trains_on_pianoroll_rows(tmp_path):
     losses = [h["valid_nll_per_step"] for h in card["history"]]
     assert losses[-1] < losses[0]
     assert card["metrics"]["test"]["steps"] == card["metrics"]["test"]["tokens"]  # one row per step
+    # its corpus's key counts (mostly four keys sounding), and the tilt fitted to them
+    shares, weights = (np.asarray(card["data"][key]) for key in ("key_count_shares", "key_count_weights"))
+    assert shares.shape == weights.shape == (9, 9) and shares.sum() == pytest.approx(1, abs=1e-3)
+    assert shares.sum(axis=1).argmax() == 4 and (weights >= 0).all()
     out = tmp_path / "rows.mid"
     assert run_musigan("generate", "rows", "--config", config, "--bars", "2", "--out", out).returncode == 0
     assert any(m.type == "note_on" for m in mido.MidiFile(out))
