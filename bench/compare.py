@@ -27,32 +27,38 @@ from musigan.models.stepper import load_stepper
 from musigan.train.corpus import load_corpus
 from musigan.train.dataset import EncodedSplit
 from musigan.train.gan_trainer import phrase_windows
+from musigan.train.music_report import continuation
 from musigan.train.music_stats import SCALAR_FEATURES, compare_sets
 
 MODELS = ("compare-gru", "compare-lstm", "bach-gan")
 STEPS = 64
 
 
-def lm_phrases(preset, conditions, seed: int, played: bool):
-    """Phrases after each condition bar: the model alone (key by key at temperature 1), or as it plays
-    (`played`: its card's density governor and key-count tilt)."""
+def lm_phrases(preset, conditions, seed: int):
+    """The model alone: rows drawn key by key at temperature 1 after each condition bar."""
     stepper, encoding = load_stepper(preset), preset.encoding()
-    sampler = Sampler.from_preset(preset, 1.0, 1.0, seed) if played else Sampler(1.0, 1.0, seed)
+    sampler = Sampler(1.0, 1.0, seed)
     rolls = []
     for condition in conditions:
         logits = prime(stepper, encoding, list(condition)).copy()
         rolls.append(np.asarray(sample_steps(stepper, encoding, sampler, STEPS, logits, max_notes=6)))
-    return rolls
+    return [encoding.decode(roll) for roll in rolls]
 
 
-def gan_phrases(preset, conditions, seed: int, played: bool):
-    """The generator's phrases at threshold 0.5, or as it plays (`played`: the threshold that starts
-    its corpus's notes per bar)."""
+def gan_phrases(preset, conditions, seed: int):
+    """The generator alone: its phrases at threshold 0.5."""
     stepper, encoding, model = load_stepper(preset), preset.encoding(), preset.config.model
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
-    onsets = preset.card()["data"]["notes_per_bar"] * STEPS / 16 if played else None
     rng = np.random.default_rng(seed)
-    return [generate_phrase(stepper, rng, c, STEPS, model.noise, allowed=allowed, onsets=onsets) for c in conditions]
+    return [encoding.decode(generate_phrase(stepper, rng, c, STEPS, model.noise, allowed=allowed)) for c in conditions]
+
+
+def played_phrases(preset, conditions, real, seed: int):
+    """As it plays: what `musigan generate` writes after each condition bar (its card's sampling,
+    density, key counts and note lengths; a GAN's calibrated threshold)."""
+    encoding = preset.encoding()
+    return [continuation(preset, encoding.decode(c), like, STEPS, seed + index)
+            for index, (c, like) in enumerate(zip(conditions, real))]
 
 
 def plot(results, rolls, real, out: Path) -> None:
@@ -110,13 +116,11 @@ def main() -> None:
     results, rolls = {}, {}
     for name, preset in presets.items():
         card = preset.card()
-        make = gan_phrases if card["kind"] == "gan" else lm_phrases
-        for played in (False, True):
-            label = f"{name} ({'as it plays' if played else 'model alone'})"
-            generated = make(preset, test_conditions[pick], 11, played)
-            if played:
-                rolls[name] = generated[0]
-            results[label] = (card, compare_sets([encoding.decode(r) for r in generated], real))
+        alone = gan_phrases if card["kind"] == "gan" else lm_phrases
+        results[f"{name} (model alone)"] = (card, compare_sets(alone(preset, test_conditions[pick], 11), real))
+        played = played_phrases(preset, test_conditions[pick], real, 11)
+        rolls[name] = encoding.encode(played[0])
+        results[f"{name} (as it plays)"] = (card, compare_sets(played, real))
     reference = compare_sets(other, real)
 
     features = (*SCALAR_FEATURES, "pitch_classes")
