@@ -19,16 +19,17 @@ import numpy as np
 
 FLOOR = 1e-4       # share given to counts the corpus never sounds: rare, never impossible
 NEGLIGIBLE = 1e-9  # keys less likely than this are left out of the sums (they could not change a draw)
+MOST_KEYS = 16     # the largest count a table may weigh: the sums of up to 16 odds (each <= 1e12) stay finite
 
 
 class KeyCounts:
     def __init__(self, weights):
         """`weights[k][s]`: the tilt of rows sounding k keys of which s start there (s <= k)."""
         weights = np.asarray(weights, float)
-        if (weights.ndim != 2 or weights.shape[0] != weights.shape[1] or not weights.size or (weights < 0).any()
-                or not weights.sum()):
-            raise ValueError("key-count weights must be a square table of non-negative numbers "
-                             f"(keys sounding x keys starting), got shape {weights.shape}")
+        if (weights.ndim != 2 or weights.shape[0] != weights.shape[1] or not 0 < len(weights) <= MOST_KEYS + 1
+                or (weights < 0).any() or not weights.sum()):
+            raise ValueError(f"key-count weights must be a square table of non-negative numbers, at most "
+                             f"{MOST_KEYS + 1} a side (keys sounding x keys starting), got shape {weights.shape}")
         self.weights = np.tril(weights)
 
     @classmethod
@@ -45,7 +46,7 @@ class KeyCounts:
         top = len(self.weights) - 1 if max_count is None else min(max_count, len(self.weights) - 1)
         groups = [np.flatnonzero((probs > NEGLIGIBLE) & (held if holding else ~held)) for holding in (True, False)]
         odds = [np.clip(probs[g], NEGLIGIBLE, 1 - 1e-12) for g in groups]
-        odds = [p / (1 - p) for p in odds]
+        odds = [(p / (1 - p)).tolist() for p in odds]
         tails = [symmetric_tails(o, top) for o in odds]
         # weight of (a held keys go on, b keys start): e_a(held odds) e_b(new odds) share(a + b, b)
         joint = np.outer(tails[0][0], tails[1][0])
@@ -60,30 +61,32 @@ class KeyCounts:
         return row
 
 
-def conditional_subset(odds: np.ndarray, tails: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+def conditional_subset(odds: list[float], tails: list[list[float]], count: int,
+                       rng: np.random.Generator) -> list[int]:
     """Indices of `count` keys drawn as independent keys with these odds would be, given that exactly
     `count` are on: key by key, each taken with the chance that it belongs to such a subset."""
     taken = []
-    for index in range(len(odds)):
+    for index, (chance, odd) in enumerate(zip(rng.random(len(odds)).tolist(), odds)):
         if not count:
             break
         rest = tails[index + 1]
-        take = odds[index] * rest[count - 1]
-        if rng.random() * (rest[count] + take) < take:
+        take = odd * rest[count - 1]
+        if chance * (rest[count] + take) < take:
             taken.append(index)
             count -= 1
-    return np.asarray(taken, int)
+    return taken
 
 
-def symmetric_tails(odds: np.ndarray, top: int) -> np.ndarray:
-    """`tails[i][j]` ∝ e_j(odds[i:]), the j-th elementary symmetric polynomial of the odds from key i
-    on (j <= top); each row scaled to a maximum of 1, which every ratio used of it allows."""
-    tails = np.zeros((len(odds) + 1, top + 1))
-    tails[-1, 0] = 1.0
-    for index in range(len(odds) - 1, -1, -1):
-        row = tails[index + 1].copy()
-        row[1:] += odds[index] * tails[index + 1][:-1]
-        tails[index] = row / row.max()
+def symmetric_tails(odds: list[float], top: int) -> list[list[float]]:
+    """`tails[i][j]` = e_j(odds[i:]), the j-th elementary symmetric polynomial of the odds from key i
+    on (j <= top). Plain Python floats: a row is a handful of numbers, where NumPy's per-call cost
+    would dominate (this runs for every row a pianoroll preset plays)."""
+    row = [1.0] + [0.0] * top
+    tails = [row]
+    for odd in reversed(odds):
+        row = [1.0] + [row[j] + odd * row[j - 1] for j in range(1, top + 1)]
+        tails.append(row)
+    tails.reverse()
     return tails
 
 
