@@ -1,7 +1,7 @@
 """LSTM vs GRU vs GAN on the same music: held-out likelihood and statistics of what each generates.
 
     musigan train compare-gru && musigan train compare-lstm && musigan train bach-gan
-    python bench/compare.py [--phrases 64] [--out docs]
+    python bench/compare.py [--phrases 256] [--out docs]
 
 All three are trained on the JSB chorales (16th grid, 88-key rows; the language models untransposed,
 the GAN, which plays live in any key, augmented); the two language models are the same size (2 x 192),
@@ -101,7 +101,7 @@ def same_updates(cards: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--phrases", type=int, default=64, help="phrases per model (default 64)")
+    parser.add_argument("--phrases", type=int, default=256, help="phrases per model (default 256)")
     parser.add_argument("--out", default="docs", help="folder for the PNG plots (default docs)")
     args = parser.parse_args()
     presets = {name: get_preset(name) for name in MODELS}

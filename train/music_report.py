@@ -46,7 +46,7 @@ def continuation(preset, before: NoteSequence | None, like: NoteSequence, steps:
     return replace(piece.with_notes(notes).slice_steps(0, steps), time_signature=like.time_signature)
 
 
-def music_report(preset, phrases: int = 64, seed: int = 0, progress=None) -> dict:
+def music_report(preset, phrases: int = 256, seed: int = 0, progress=None) -> dict:
     """{"generated": per-feature figures and mean overlap, "ceiling": the same for held-out phrases}."""
     data, encoding = preset.config.data, preset.encoding()
     corpus = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False)
