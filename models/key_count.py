@@ -1,17 +1,19 @@
-"""How many keys a pianoroll row sounds: its corpus's texture; which keys: the model's choice.
+"""How many keys a pianoroll row sounds, and how many start: its corpus's; which keys: the model's.
 
 A sigmoid head scores each key on its own, so a row drawn key by key sounds as many keys as chance
-gives: on the chorales, anything from one to eight where Bach writes four on nine steps in ten
-(and a held voice drops out for a step and comes back as a new note). `KeyCounts` reweights the
-model's own rows by how common their number of keys is in the corpus (the card's histogram):
+gives: on the chorales, anything from one to eight where Bach writes four on nine steps in ten, and
+a held voice drops out for a step and comes back as a new note. `KeyCounts` reweights the model's
+own rows by a table over (k keys sounding, s of them starting, i.e. not held from the row before):
 
-    q(row) ∝ p_model(row) · share(|row|)
+    q(row) ∝ p_model(row) · w(k, s)
 
-Drawing from q is exact and cheap: first the count k, from p_model(|row| = k) · share(k) (the
-Poisson-binomial distribution of the independent keys, from elementary symmetric polynomials of
-their odds), then the keys given k (conditional Bernoulli sampling: key by key, each taken with the
-probability that it belongs to a k-subset). Within a count, the model's odds between keys are
-untouched; a corpus whose steps sound any number of notes leaves its model nearly as it was.
+Drawing from q is exact and cheap: first how many held keys go on (a) and how many new ones start
+(b), in proportion to e_a(held odds) · e_b(new odds) · w(a + b, b) (e_j: the elementary symmetric
+polynomials of the keys' odds, which give the independent keys' chance of each count), then the keys
+of each group given its count (conditional Bernoulli sampling: key by key, each taken with the chance
+that it belongs to such a subset). Within a count, the model's odds between keys are untouched. The
+card keeps the corpus's shares of (k, s) and weights fitted so that what the preset writes has them
+(`train/key_count_calibration.py`); before fitting, the shares themselves are the weights.
 """
 from __future__ import annotations
 
