@@ -1,6 +1,6 @@
 """Does the temperature knob change how much the companion plays? Notes per bar across temperatures.
 
-    python bench/temperature_density.py [--seeds 32] [--bars 8] [--presets a,b]
+    python bench/temperature_density.py [--seeds 64] [--bars 8] [--presets a,b]
 
 Each shipped preset writes `--bars` bars from silence per seed, at temperatures 0.1 to 2.0, exactly as
 `musigan generate` does; notes per bar (4/4) are set beside the interquartile range of the same
@@ -29,7 +29,7 @@ def corpus_iqr(preset, bars: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", type=int, default=32)
+    parser.add_argument("--seeds", type=int, default=64)
     parser.add_argument("--bars", type=int, default=8)
     parser.add_argument("--presets", help="comma-separated (default: every trained preset)")
     args = parser.parse_args()
