@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .key_count import starts
+
 BIAS_LIMIT = 4.0          # nats: a governor never overrules the model by more than this
 # nats of integral per bar spent a whole target's worth off: slow beside calibrated offsets (they do
 # the work; a fast one would steer every bar to the median), fast for a card without them
@@ -93,5 +95,4 @@ def threshold_roll(probs: np.ndarray, threshold: float, cap: int) -> np.ndarray:
 
 def roll_onsets(roll: np.ndarray) -> int:
     """Notes a roll starts: keys on at a step and off at the one before."""
-    before = np.vstack([np.zeros((1, roll.shape[1]), roll.dtype), roll[:-1]])
-    return int((roll.astype(bool) & ~before.astype(bool)).sum())
+    return int(starts(roll).sum())

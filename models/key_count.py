@@ -92,15 +92,20 @@ def symmetric_tails(odds: list[float], top: int) -> list[list[float]]:
     return tails
 
 
+def starts(roll: np.ndarray) -> np.ndarray:
+    """(steps, keys) bool: the keys a roll turns on at each step (on there, off the step before)."""
+    roll = np.asarray(roll, bool)
+    return roll & ~np.vstack([np.zeros((1, roll.shape[1]), bool), roll[:-1]])
+
+
 def count_table(roll: np.ndarray, size: int) -> np.ndarray:
-    """How many steps of a (steps, keys) roll sound k keys of which s start there (a key on that was
-    off the step before), as a (size, size) table; counts above `size - 1` count as the last."""
+    """How many steps of a (steps, keys) roll sound k keys of which s start there, as a (size, size)
+    table; counts above `size - 1` count as the last."""
     roll = np.asarray(roll, bool)
     table = np.zeros((size, size))
     if len(roll):
-        before = np.vstack([np.zeros((1, roll.shape[1]), bool), roll[:-1]])
         sounding = np.minimum(roll.sum(axis=1), size - 1)
-        np.add.at(table, (sounding, np.minimum((roll & ~before).sum(axis=1), sounding)), 1)
+        np.add.at(table, (sounding, np.minimum(starts(roll).sum(axis=1), sounding)), 1)
     return table
 
 
