@@ -34,9 +34,9 @@ def written_shares(preset, key_counts: KeyCounts, seeds=SEEDS, bars: int = BARS)
     no density bias (the offsets are calibrated after, on top of it)."""
     size = len(key_counts.weights)
     table = np.zeros((size, size))
+    notes_per_bar = preset.card()["data"]["notes_per_bar"]
     for seed in seeds:
-        unbiased = DensityGovernor(preset.card()["data"]["notes_per_bar"], preset.config.data.steps_per_quarter,
-                                   {1.0: 0.0}, integrate=False)
+        unbiased = DensityGovernor(notes_per_bar, preset.config.data.steps_per_quarter, {1.0: 0.0}, integrate=False)
         piece = generate_piece(preset, bars, None, seed, 1.0, density=unbiased, key_counts=key_counts)
         table += count_table(piece.sounding(), size)
     return table / table.sum()
@@ -45,7 +45,7 @@ def written_shares(preset, key_counts: KeyCounts, seeds=SEEDS, bars: int = BARS)
 def fit_key_counts(preset, shares, rounds: int = ROUNDS, seeds=SEEDS, progress=None) -> list[list[float]]:
     """The tilt's weights after `rounds` of proportional fitting to `shares`, rounded for the card."""
     target = np.asarray(shares, float)
-    weights = np.tril(target + FLOOR)
+    weights = KeyCounts.from_shares(target).weights
     for index in range(rounds):
         written = written_shares(preset, KeyCounts(weights), seeds)
         weights = np.tril(np.maximum(weights * ((target + FLOOR) / (written + FLOOR)) ** DAMPING, MIN_WEIGHT))

@@ -67,7 +67,7 @@ def test_calibration_finds_the_offset_at_which_a_preset_plays_its_corpus_rate():
 
     preset = get_preset("jsb-gru-sigmoid")
     target = preset.card()["data"]["notes_per_bar"]
-    seeds = range(8)   # fewer: with the key-count tilt, 4 seeds' notes per bar are not monotone in the offset
+    seeds = range(8)   # not 4: with the key-count tilt, 4 seeds' notes per bar are not monotone in the offset
     assert notes_per_bar_at(preset, 1.0, -1.0, seeds) < notes_per_bar_at(preset, 1.0, 1.0, seeds)
     offset = calibrate(preset, temperatures=(1.0,), seeds=seeds)["1.0"]
     assert notes_per_bar_at(preset, 1.0, offset, seeds) == pytest.approx(target, rel=0.08)
