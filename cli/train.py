@@ -21,6 +21,9 @@ def register(commands):
     train.add_argument("--epochs", type=number(int, 1), help="override the preset's epoch count")
     train.add_argument("--out", metavar="DIR", help="run folder (default runs/PRESET)")
     train.add_argument("--resume", action="store_true", help="continue the run in the run folder")
+    train.add_argument("--no-calibration", action="store_true",
+                       help="skip fitting its key counts and density offsets after training (minutes on a CPU); "
+                            "`musigan evaluate PRESET --density --save-card` does it later")
     train.add_argument("--weights-dir", metavar="DIR",
                        help="write PRESET.npz and PRESET.json into DIR instead (e.g. a checkout's presets/ "
                             "folder, to ship them)")
@@ -67,7 +70,7 @@ def run(args) -> int:
         print(f"\nmusigan train: interrupted; every finished epoch is saved in {run_dir}. Continue with: {again}",
               file=sys.stderr)
         return 130
-    if not gan and card["data"].get("notes_per_bar"):
+    if card["data"].get("notes_per_bar") and not args.no_calibration:
         calibrate_density(replace(preset, weights_stem=output_stem), card, console)
     if gan:
         quality = f"test music overlap {card['metrics']['test_music']['mean_overlap']:.3f}"

@@ -21,7 +21,33 @@ OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
 
 
-class Companion:
+class SamplerKnobs:
+    """The player's temperature and density knobs, on the companion's `sampler`."""
+
+    @property
+    def notes_per_bar(self) -> float | None:
+        """The corpus's density the companion keeps to (None: the model's own)."""
+        return None if self.sampler.density is None else self.sampler.density.notes_per_bar
+
+    @property
+    def density_scale(self) -> float:
+        return 1.0 if self.sampler.density is None else self.sampler.density.scale
+
+    @density_scale.setter
+    def density_scale(self, value: float) -> None:
+        if self.sampler.density is not None:
+            self.sampler.density.scale = value
+
+    @property
+    def temperature(self) -> float:
+        return self.sampler.temperature
+
+    @temperature.setter
+    def temperature(self, value: float) -> None:
+        self.sampler.temperature = value
+
+
+class Companion(SamplerKnobs):
     """What every language-model companion shares: state, priming and the player's pitch range."""
 
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
@@ -47,28 +73,6 @@ class Companion:
     @property
     def can_harmonize(self) -> bool:
         return self.encoding.can_harmonize
-
-    @property
-    def notes_per_bar(self) -> float | None:
-        """The corpus's density the companion keeps to (None: the model's own)."""
-        return None if self.sampler.density is None else self.sampler.density.notes_per_bar
-
-    @property
-    def density_scale(self) -> float:
-        return 1.0 if self.sampler.density is None else self.sampler.density.scale
-
-    @density_scale.setter
-    def density_scale(self, value: float) -> None:
-        if self.sampler.density is not None:
-            self.sampler.density.scale = value
-
-    @property
-    def temperature(self) -> float:
-        return self.sampler.temperature
-
-    @temperature.setter
-    def temperature(self, value: float) -> None:
-        self.sampler.temperature = value
 
     def reset(self, primer=()) -> None:
         self.logits = prime(self.stepper, self.encoding, primer) + self.key_bias

@@ -2,9 +2,9 @@
 
 It offers the same frame-by-frame interface as `Companion`, so the engine's respond and solo modes
 use it unchanged: `listen(phrase)` conditions the next phrase on the phrase's last bar, and each
-`step()` plays the next step of the generated phrase (a new one when it runs out). The temperature
-knob widens the generator's noise above 1 (`noise_spread`); each phrase starts the corpus's notes per
-bar, times the density knob. Harmonize needs a note-by-note model and is refused.
+`step()` plays the next step of the generated phrase (a new one when it runs out). Its rows are drawn
+as a sigmoid language model's are, so the temperature and density knobs work as they do there.
+Harmonize needs a model that hears the player's notes as they come, and is refused.
 """
 from __future__ import annotations
 
@@ -13,30 +13,21 @@ from collections import deque
 import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.phrase_gan import (
-    STEPS_PER_BAR,
-    condition_bar,
-    generate_bars,
-    keys_in_range,
-    noise_spread,
-)
+from ..models.phrase_gan import STEPS_PER_BAR, condition_bar, generate_bars, keys_in_range
 from ..models.preset_schema import Model
+from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
 from ..models.tonality import scale_classes
+from .companion import SamplerKnobs
 
 
-class GanCompanion:
+class GanCompanion(SamplerKnobs):
     can_harmonize = False
 
-    def __init__(self, name: str, stepper, encoding, model: Model, seed=None, max_notes: int = 4,
-                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None,
-                 temperature: float = 1.0, notes_per_bar: float | None = None):
-        self.name, self.stepper, self.encoding = name, stepper, encoding
+    def __init__(self, name: str, stepper, encoding, model: Model, sampler: Sampler, max_notes: int = 4,
+                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None):
+        self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
         self.phrase_bars, self.noise, self.max_notes = model.phrase_bars, model.noise, max_notes
-        self.rng = np.random.default_rng(seed)
-        self.temperature = temperature  # sets the noise's spread (`noise_spread`)
-        self.notes_per_bar = notes_per_bar  # its corpus's density (None: the generator's own, threshold 0.5)
-        self.density_scale = 1.0            # the player's density knob
         low = encoding.range.low
         self.allowed = np.zeros(encoding.vocab_size, bool)
         self.allowed[max(pitch_range[0] - low, 0):pitch_range[1] - low + 1] = True
@@ -47,12 +38,11 @@ class GanCompanion:
 
     @classmethod
     def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs) -> "GanCompanion":
-        """`top_p` does not apply to a GAN (its phrases are thresholded, not sampled token by token)."""
+        """The card's sampling (key counts, density); `top_p` does not apply to rows of keys."""
         encoding = preset.encoding()
         trained = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
-        return cls(preset.name, load_stepper(preset), encoding, preset.config.model, seed,
-                   trained_keys=trained, temperature=1.0 if temperature is None else temperature,
-                   notes_per_bar=preset.card()["data"].get("notes_per_bar"), **kwargs)
+        return cls(preset.name, load_stepper(preset), encoding, preset.config.model,
+                   Sampler.from_preset(preset, temperature, top_p, seed), trained_keys=trained, **kwargs)
 
     @property
     def steps_per_quarter(self) -> int:
@@ -81,19 +71,16 @@ class GanCompanion:
 
     def step(self, forced=(), sample: bool = True) -> set[int]:
         if not self.pending:
-            density = None if self.notes_per_bar is None else self.notes_per_bar * self.density_scale
-            roll = generate_bars(self.stepper, self.rng, self.condition(), self.phrase_bars, self.phrase_bars,
-                                 self.noise, self.max_notes, self.allowed, spread=noise_spread(self.temperature),
-                                 notes_per_bar=density)
-            self.pending.extend(roll)
+            self.pending.extend(generate_bars(self.stepper, self.sampler, self.condition(), self.phrase_bars,
+                                              self.phrase_bars, self.noise, self.max_notes, self.allowed))
         row = self.pending.popleft()
         own = {self.encoding.range.low + int(i) for i in np.flatnonzero(row)} if sample else set()
         self.recent.append(self._row(own | set(forced)))
         return own
 
     def set_key(self, key: tuple[int, str] | None, pull: float) -> None:
-        """Answer in the player's key: its phrases are thresholded rows, not sampled tokens, so the pull
-        is all or nothing: with any pull, only the key's pitch classes."""
+        """Answer in the player's key: a whole phrase is drawn before it plays, so the pull is all or
+        nothing: with any pull, only the key's pitch classes."""
         self.allowed = self.everywhere.copy()
         if key is not None and pull:
             pitches = np.arange(self.encoding.range.low, self.encoding.range.low + len(self.allowed))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .key_count import starts
 
 BIAS_LIMIT = 4.0          # nats: a governor never overrules the model by more than this
 # nats of integral per bar spent a whole target's worth off: slow beside calibrated offsets (they do
@@ -68,31 +67,3 @@ def governor_for(preset) -> DensityGovernor | None:
         return None
     offsets = {float(t): b for t, b in data.get("density_offsets", {}).items()}
     return DensityGovernor(data["notes_per_bar"], preset.config.data.steps_per_quarter, offsets)
-
-
-def calibrated_threshold(probs: np.ndarray, onsets: float, cap: int) -> float:
-    """The threshold that turns a phrase of key probabilities (steps, keys) into a roll starting about
-    `onsets` notes (a GAN's density, as the governor sets an LM's): bisection, since fewer keys pass
-    a higher one. At most `cap` keys per step, the likeliest, as the roll is drawn."""
-    low, high = 0.02, 0.98
-    for _ in range(14):
-        middle = (low + high) / 2
-        if roll_onsets(threshold_roll(probs, middle, cap)) > onsets:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
-
-
-def threshold_roll(probs: np.ndarray, threshold: float, cap: int) -> np.ndarray:
-    """(steps, keys) 0/1: keys above `threshold`, at most `cap` per step (the likeliest)."""
-    ranked = np.argsort(-probs, axis=1)[:, :cap]
-    roll = np.zeros(probs.shape, np.uint8)
-    rows = np.arange(len(probs))[:, None]
-    roll[rows, ranked] = probs[rows, ranked] > threshold
-    return roll
-
-
-def roll_onsets(roll: np.ndarray) -> int:
-    """Notes a roll starts: keys on at a step and off at the one before."""
-    return int(starts(roll).sum())

@@ -60,17 +60,14 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     return out
 
 
-def gan_bars(preset, stepper, primer_rows, bars: int, seed: int, temperature: float = 1.0) -> np.ndarray:
-    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence), at
-    its corpus's density; the temperature sets the generator's noise spread (`noise_spread`)."""
-    from .phrase_gan import condition_bar, generate_bars, keys_in_range, noise_spread
+def gan_bars(preset, stepper, primer_rows, bars: int, sampler: Sampler) -> np.ndarray:
+    """A GAN preset's bars, the first phrase conditioned on the primer's last bar (or silence)."""
+    from .phrase_gan import condition_bar, generate_bars, keys_in_range
 
     model, encoding = preset.config.model, preset.encoding()
     condition = condition_bar(primer_rows, stepper.vocab_size)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
-    return generate_bars(stepper, np.random.default_rng(seed), condition, bars, model.phrase_bars, model.noise,
-                         allowed=allowed, spread=noise_spread(temperature),
-                         notes_per_bar=preset.card()["data"].get("notes_per_bar"))
+    return generate_bars(stepper, sampler, condition, bars, model.phrase_bars, model.noise, allowed=allowed)
 
 
 def default_max_note_steps(steps_per_quarter: int) -> int:
@@ -98,16 +95,15 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
                    density=None, key_counts=None) -> NoteSequence:
     """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
     the continuation on voice 1 ("musigan"), as `musigan generate` writes them. None = the preset's
-    sampling values; a GAN takes the temperature as its noise's spread and has no top-p. `density`: a
+    sampling values (a GAN's rows are drawn as a sigmoid head's: top-p does not apply). `density`: a
     governor in place of the one the card describes (calibration holds its bias constant); `key_counts`:
     a key-count tilt in place of the card's (what calibration is fitting)."""
     stepper, encoding = load_stepper(preset), preset.encoding()
     primer_items = list(encoding.encode(primer)) if primer is not None else []
+    sampler = Sampler.from_preset(preset, temperature, top_p, seed, density, key_counts)
     if preset.config.model.kind == "gan":
-        rows = gan_bars(preset, stepper, primer_items, bars, seed, 1.0 if temperature is None else temperature)
-        answer = encoding.decode(rows)
+        answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, sampler))
     else:
-        sampler = Sampler.from_preset(preset, temperature, top_p, seed, density, key_counts)
         steps = bars * 4 * encoding.steps_per_quarter
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
     answer = answer.with_max_length(max_note_steps(preset))

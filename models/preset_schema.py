@@ -65,6 +65,7 @@ class Training:
     lr_decay: float = key(0.5, "what the learning rate is multiplied by then")
     sample_every: int = key(5, "write a sample MIDI file every N epochs (0: never)")
     max_minutes: float = key(0.0, "time budget, kept inside an epoch too (0: none)")
+    adversarial: float = key(0.1, "gan: weight of the critic's verdict beside the likelihood (0: likelihood alone)")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,8 +1,8 @@
-"""A language-model preset's density offsets: for each of a few temperatures, the constant onset bias
+"""A preset's density offsets: for each of a few temperatures, the constant onset bias
 (`models/density.py`) at which it writes its corpus's notes per bar, found by bisection on what it
 writes from silence; for a pianoroll preset, first its key-count tilt (`key_count_calibration.py`).
 The card keeps them (`musigan evaluate NAME --density --save-card`; `musigan train` does it after
-training); a GAN needs none (its threshold is calibrated per phrase)."""
+training). A GAN's rows are drawn as a sigmoid language model's, so it is calibrated the same way."""
 from __future__ import annotations
 
 import numpy as np
@@ -63,9 +63,7 @@ def calibrate_card(preset, progress=None) -> dict:
 
 
 def target_notes_per_bar(preset) -> float:
-    """The card's corpus notes per bar; ValueError for a GAN or a card without it."""
-    if preset.config.model.kind == "gan":
-        raise ValueError(f"{preset.name} is a GAN: its threshold is calibrated per phrase, it needs no offsets")
+    """The card's corpus notes per bar; ValueError for a card without it."""
     target = preset.card()["data"].get("notes_per_bar")
     if not target:
         raise ValueError(f"{preset.name}'s card records no corpus notes per bar (retrain it)")
@@ -75,7 +73,7 @@ def target_notes_per_bar(preset) -> float:
 def calibrate(preset, progress=None, temperatures=TEMPERATURES, seeds=SEEDS,
               key_counts: KeyCounts | None = None) -> dict[str, float]:
     """{temperature: offset} (with `key_counts` in place of the card's tilt); raises ValueError for a
-    GAN or a card without notes per bar."""
+    card without notes per bar."""
     target = target_notes_per_bar(preset)
     offsets = {}
     for index, temperature in enumerate(temperatures):

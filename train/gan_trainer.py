@@ -1,5 +1,6 @@
 """The phrase GAN's part of a training run (`train/run.py` keeps the loop, checkpoints and budget):
-adversarial epochs, and the best generator chosen by how its music compares with held-out music.
+its epochs (`train/gan_step.py`), and the best generator chosen by how its music compares with
+held-out music.
 
 Each epoch the generator writes phrases that are compared with held-out phrases on the statistics
 of `train/music_stats.py`; the epoch with the highest mean overlap is exported. That number, not
@@ -17,6 +18,7 @@ from ..models.gan import build_discriminator, build_generator
 from ..models.midi_file import write_midi
 from ..models.notes import PITCH
 from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
+from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .gan_step import StatelessGan
 from .music_stats import compare_sets
@@ -55,14 +57,14 @@ class GanTrainer:
         rate, keys = self.config.training.learning_rate, self.encoding.vocab_size
         self.generator = build_generator(self.config.model, keys)
         self.critic = build_discriminator(self.steps, keys)
-        self.generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
+        self.generator.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5, clipnorm=1.0))
         self.critic.compile(optimizer=keras.optimizers.Adam(rate, beta_1=0.5))
-        self.gan = StatelessGan(self.generator, self.critic, self.steps)
+        self.gan = StatelessGan(self.generator, self.critic, self.steps, self.config.training.adversarial)
 
     def load(self) -> None:
         self.generator = keras.saving.load_model(self.generator_file, safe_mode=True)
         self.critic = keras.saving.load_model(self.critic_file, safe_mode=True)
-        self.gan = StatelessGan(self.generator, self.critic, self.steps)
+        self.gan = StatelessGan(self.generator, self.critic, self.steps, self.config.training.adversarial)
 
     def scale_learning_rate(self, factor: float) -> float:
         for model in (self.generator, self.critic):
@@ -83,25 +85,27 @@ class GanTrainer:
             for start in range(0, len(order) - batch + 1, batch):
                 pick = order[start:start + batch]
                 rows = np.stack([generator_rows(rng, c, self.steps, noise) for c in conditions[pick]])
-                yield phrases[pick], conditions[pick], rows
+                uniforms = rng.random(phrases[pick].shape, np.float32)
+                yield phrases[pick], conditions[pick], rows, uniforms
 
         def progress(losses) -> bool:
-            bar.update(task, advance=1, description=f"{label} D {losses[0]:.3f} G {losses[1]:.3f}")
+            bar.update(task, advance=1, description=f"{label} D {losses[0]:.3f} G {losses[1]:.3f} NLL {losses[2]:.2f}")
             return time.perf_counter() > deadline  # the time budget holds inside an epoch too
 
         losses = self.gan.run(batches(), progress)
         bar.remove_task(task)
-        critic_loss, generator_loss = np.mean(losses, axis=0)
+        critic_loss, generator_loss, likelihood = np.mean(losses, axis=0)
         weights = recurrent.export_weights(self.generator)
         reference, reference_conditions = self.reference
         stats = compare_sets(self.generated_sequences(weights, reference_conditions, epoch),
                              [self.encoding.decode(p) for p in reference])
         score, density = stats["mean_overlap"], stats["note_density"]
-        entry = {"critic_loss": float(critic_loss), "generator_loss": float(generator_loss), "valid_overlap": score,
-                 "note_density": density["generated"]}
-        summary = (f"D {critic_loss:.3f} G {generator_loss:.3f}  valid overlap {score:.3f} "
+        losses = {"critic_loss": float(critic_loss), "generator_loss": float(generator_loss),
+                  "train_nll_per_step": float(likelihood)}
+        entry = {**losses, "valid_overlap": score, "note_density": density["generated"]}
+        summary = (f"D {critic_loss:.3f} G {generator_loss:.3f} NLL {likelihood:.2f}  valid overlap {score:.3f} "
                    f"(density {density['generated']:.1f} vs {density['reference']:.1f} notes/bar)")
-        scalars = {"overlap": score, "critic_loss": float(critic_loss), "generator_loss": float(generator_loss)}
+        scalars = {"overlap": score, **losses}
         return EpochResult(weights, score, entry, summary, scalars)
 
     def pitch_range(self) -> list[int]:
@@ -112,12 +116,14 @@ class GanTrainer:
         return [min(lows), max(highs)]
 
     def generated_sequences(self, weights: dict, conditions, seed: int):
+        """Its phrases after `conditions`, each key drawn as the model scores it (temperature 1, no
+        key-count tilt or density governor: those are calibrated after training)."""
         stepper = Stepper(weights, self.config.model, self.encoding.vocab_size)
-        rng = np.random.default_rng(seed)
+        sampler = Sampler(seed=seed)
         noise = self.config.model.noise
         allowed = keys_in_range({"data": {"pitch_range": self.pitch_range()}}, self.encoding.range.low,
                                 self.encoding.vocab_size)
-        return [self.encoding.decode(generate_phrase(stepper, rng, c, self.steps, noise, allowed=allowed))
+        return [self.encoding.decode(generate_phrase(stepper, sampler, c, self.steps, noise, allowed=allowed))
                 for c in conditions]
 
     def write_sample(self, weights: dict, path: Path, seed: int) -> None:

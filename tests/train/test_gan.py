@@ -99,15 +99,45 @@ def test_gan_presets_validate(tmp_path):
 
 @pytest.mark.slow
 def test_the_gan_trains_under_jax_too_and_plays_through_the_numpy_stepper(tmp_path):
-    """One adversarial step written with keras.ops and stateless calls: a machine with only JAX (a GPU
+    """One training step written with keras.ops and stateless calls: a machine with only JAX (a GPU
     box without TensorFlow) trains the GAN; the weights it exports play live like any other."""
     config = gan_preset(tmp_path)
     config.write_text(config.read_text().replace("epochs: 8", "epochs: 2").replace("sample_every: 4", "sample_every: 0"))
-    result = run_musigan("train", "tinygan", "--config", config, "--out", tmp_path / "run", timeout=900,
-                         env={**os.environ, "KERAS_BACKEND": "jax"})
+    result = run_musigan("train", "tinygan", "--config", config, "--out", tmp_path / "run", "--no-calibration",
+                         timeout=900, env={**os.environ, "KERAS_BACKEND": "jax"})
     assert result.returncode == 0, result.stderr[-3000:]
     card = get_preset("tinygan", [config]).card()
     assert card["hardware"]["backend"] == "jax" and card["epochs"] == 2
+    assert "density_offsets" not in card["data"]  # --no-calibration: left for `evaluate --density`
     assert card["metrics"]["test_music"]["mean_overlap"] > 0.2  # it learned something in two epochs
     companion = companion_for(get_preset("tinygan", [config]), seed=1)
     assert any(companion.step() for _ in range(64))
+
+
+def test_the_free_running_generator_is_the_network_the_stepper_plays():
+    """What the critic judges in training (the generator writing on its own, step by step through its
+    layers' cells) is what the network gives when each step is fed what it drew, and what the NumPy
+    stepper gives live."""
+    from musigan.models import recurrent
+    from musigan.models.gan import build_generator
+    from musigan.models.phrase_gan import generator_rows
+    from musigan.models.preset_schema import Model
+    from musigan.models.stepper import Stepper
+    from musigan.train.gan_step import free_run, previous_rows
+
+    ops = recurrent.keras.ops
+    model = Model(kind="gan", cell="gru", layers=2, units=16, embedding=8, dropout=0.0, head="sigmoid", noise=4,
+                  phrase_bars=1)
+    generator = build_generator(model, 12)
+    rng = np.random.default_rng(0)
+    conditions = (rng.random((3, 16, 12)) < 0.2).astype(np.float32)
+    rows = np.stack([generator_rows(rng, c, 16, 4) for c in conditions])
+    uniforms = rng.random((3, 16, 12)).astype(np.float32)
+    drawn = ops.convert_to_numpy(free_run(generator, ops.convert_to_tensor(rows), conditions[:, -1], uniforms))
+    assert set(np.unique(drawn)) <= {0.0, 1.0} and 0 < drawn.mean() < 1
+    teacher = np.concatenate([rows, ops.convert_to_numpy(previous_rows(drawn, conditions))], axis=-1)
+    probabilities = ops.convert_to_numpy(ops.sigmoid(generator(teacher)))
+    assert np.array_equal(drawn, (uniforms < probabilities).astype(np.float32))
+    stepper = Stepper(recurrent.export_weights(generator), model, 12)
+    stepped = np.array([stepper.step(row).copy() for row in teacher[0]])
+    np.testing.assert_allclose(1 / (1 + np.exp(-stepped)), probabilities[0], atol=1e-5)
