@@ -14,17 +14,8 @@ from musigan.train.corpus_stats import bar_densities
 from musigan.train.density_calibration import notes_per_bar_from_silence
 
 
-def density_cases():
-    """Every trained preset; the GAN is a known failure (README): at 64 seeds its phrases start 12.2
-    notes a bar against the chorales' 12.4-16.4 (some of its phrases start fewer notes than asked
-    whatever their threshold)."""
-    gan_short = pytest.mark.xfail(strict=True, reason="bach-gan's phrases cannot start the corpus's notes per bar")
-    return [pytest.param(n, marks=gan_short) if n == "bach-gan" else n
-            for n, p in sorted(load_presets().items()) if p.trained]
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", density_cases())
+@pytest.mark.parametrize("name", [n for n, p in sorted(load_presets().items()) if p.trained])
 def test_at_every_temperature_a_preset_plays_as_densely_as_its_corpus(name):
     """Notes per bar from silence, at a cold, the preset's and a hot knob, inside the interquartile
     range of the same measure over 8-bar stretches of its corpus's test split."""
