@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .phrase_gan import generator_width
 from .preset_schema import Model
 
 GATES = {"gru": 3, "lstm": 4}
@@ -63,6 +64,12 @@ class Stepper:
             if weights[key].shape != (units, gates * units):
                 raise ValueError(f"{key} has shape {weights[key].shape}, a {model.cell} of {units} units "
                                  f"needs {(units, gates * units)}")
+        if model.head == "sigmoid" and "embedding/kernel" in weights:
+            width = generator_width(model.noise, self.vocab_size) if model.kind == "gan" else self.vocab_size
+            if weights["embedding/kernel"].shape[0] != width:
+                raise ValueError(f"embedding/kernel takes rows of {weights['embedding/kernel'].shape[0]}, this model "
+                                 f"needs {width}" + (" (a GAN generator from before it heard what it played: "
+                                                     "retrain it)" if model.kind == "gan" else ""))
         if weights["output/bias"].shape != (self.vocab_size,):
             raise ValueError(f"output/bias has shape {weights['output/bias'].shape}, the encoding's vocabulary "
                              f"needs ({self.vocab_size},)")

@@ -141,3 +141,25 @@ def test_the_free_running_generator_is_the_network_the_stepper_plays():
     stepper = Stepper(recurrent.export_weights(generator), model, 12)
     stepped = np.array([stepper.step(row).copy() for row in teacher[0]])
     np.testing.assert_allclose(1 / (1 + np.exp(-stepped)), probabilities[0], atol=1e-5)
+
+
+def test_an_old_gan_generator_is_refused_in_one_line(tmp_path):
+    """Weights of the earlier generator (its rows lacked what it played) cannot step: `generate` says
+    so and which array, instead of failing inside NumPy."""
+    from musigan.models.files import load_npz, save_npz
+
+    config = tmp_path / "old.yaml"
+    config.write_text(f"""
+oldgan:
+  data: {{source: "jsb:{JSB_16TH}", steps_per_quarter: 4, encoding: {{name: pianoroll, width: 88}}}}
+  model: {{kind: gan, cell: lstm, layers: 2, units: 192, embedding: 64, dropout: 0.0, noise: 16, phrase_bars: 4}}
+""")
+    shipped = get_preset("bach-gan")
+    weights = load_npz(shipped.weights_stem.with_suffix(".npz"))
+    weights["embedding/kernel"] = weights["embedding/kernel"][:2 * 16 + 88]   # noise, phrase noise, condition
+    save_npz(tmp_path / "oldgan.npz", weights)
+    (tmp_path / "oldgan.json").write_text(shipped.weights_stem.with_suffix(".json").read_text())
+    result = run_musigan("generate", "oldgan", "--config", config, "--bars", "2", "--out", tmp_path / "x.mid")
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert "embedding/kernel takes rows of 120, this model needs 208" in result.stderr
+    assert "retrain it" in result.stderr
