@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..models.preset_schema import SPLITS
+from ..train.music_report import DRAWS
 from .args import add_preset_options, fail, number
 
 
@@ -25,8 +26,11 @@ def register(commands):
                                "polyphony, intervals, in-key share; overlap per feature), held-out against "
                                "held-out as the ceiling")
     evaluate.add_argument("--phrases", type=number(int, 2, 4096), default=256, metavar="N",
-                          help="--music: phrases to compare (default 256; with 64 the mean moves by a few hundredths "
+                          help="--music: phrases per draw (default 256; with 64 the mean moves by a few hundredths "
                                "from one draw to the next)")
+    evaluate.add_argument("--draws", type=number(int, 1, 64), default=DRAWS, metavar="K",
+                          help=f"--music: draws of phrases (other phrases, other seeds), averaged; the spread "
+                               f"printed is their standard deviation (default {DRAWS})")
     evaluate.add_argument("--density", action="store_true",
                           help="calibrate instead: for a pianoroll preset, how often a step sounds and starts "
                                "each number of keys, fitted to its corpus; then the onset bias at which it writes "
@@ -126,8 +130,8 @@ def music_figures(preset, args) -> int:
 
     try:
         with Progress(transient=True, disable=args.json) as bar:
-            task = bar.add_task(f"{preset.name}: writing phrases", total=args.phrases)
-            report = music_report(preset, args.phrases, progress=lambda done, total: bar.update(task, completed=done,
+            task = bar.add_task(f"{preset.name}: writing phrases", total=args.phrases * args.draws)
+            report = music_report(preset, args.phrases, args.draws, progress=lambda done, total: bar.update(task, completed=done,
                                                                                                  total=total))
     except (SourceError, ValueError) as exc:
         return fail("evaluate", exc)
@@ -139,15 +143,18 @@ def music_figures(preset, args) -> int:
         print(json.dumps(report, indent=2))
         return 0
     generated, ceiling = report["generated"], report["ceiling"]
-    table = Table(title=f"{preset.name}: {report['phrases']} phrases of {report['bars']} bars after held-out bars, "
-                        "against the test phrases that followed (overlap 1 = indistinguishable)", title_justify="left")
+    table = Table(title=f"{preset.name}: {report['draws']} draws of {report['phrases']} phrases of {report['bars']} bars "
+                        "after held-out bars, against the test phrases that followed (overlap 1 = indistinguishable; "
+                        "means over the draws, ± their standard deviation)", title_justify="left")
     for column in ("feature", "generated", "held-out", "overlap", "ceiling"):
         table.add_column(column, justify="right")
     for name, figures in generated.items():
         if isinstance(figures, dict):
             means = [f"{figures[k]:.2f}" if k in figures else "" for k in ("generated", "reference")]
             table.add_row(name, *means, f"{figures['overlap']:.3f}", f"{ceiling[name]['overlap']:.3f}")
-    table.add_row("mean", "", "", f"[bold]{generated['mean_overlap']:.3f}", f"{ceiling['mean_overlap']:.3f}")
+    spread = report["spread"]
+    table.add_row("mean", "", "", f"[bold]{generated['mean_overlap']:.3f}[/] ± {spread['generated']:.3f}",
+                  f"{ceiling['mean_overlap']:.3f} ± {spread['ceiling']:.3f}")
     Console().print(table)
     if args.save_card:
         print(f"wrote the figures into {preset.card_file}")

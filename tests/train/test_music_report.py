@@ -1,6 +1,9 @@
 """The music-statistics report: real phrases of a shipped preset against its held-out corpus."""
 import json
 
+import numpy as np
+import pytest
+
 from musigan.cli import main
 from musigan.models.notes import NoteSequence, notes_array
 from musigan.train.music_stats import SCALAR_FEATURES, piece_features
@@ -17,13 +20,17 @@ def test_features_of_a_known_phrase():
 
 
 def test_evaluate_music_compares_phrases_with_held_out_ones_and_a_ceiling(capsys):
-    assert main(["evaluate", "bach-chorales-gru", "--music", "--phrases", "12", "--json"]) == 0
+    assert main(["evaluate", "bach-chorales-gru", "--music", "--phrases", "12", "--draws", "2", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["phrases"] == 12 and report["bars"] == 4
+    assert report["phrases"] == 12 and report["bars"] == 4 and report["draws"] == 2
+    # two draws of other phrases disagree a little: the spread says by how much
+    assert 0 < report["spread"]["generated"] < 0.2 and 0 < report["spread"]["ceiling"] < 0.2
     for side in ("generated", "ceiling"):
         figures = report[side]
         assert set(SCALAR_FEATURES) | {"pitch_classes", "mean_overlap"} <= set(figures)
-        assert all(0 <= figures[f]["overlap"] <= 1.0001 for f in (*SCALAR_FEATURES, "pitch_classes"))
+        overlaps = [figures[f]["overlap"] for f in (*SCALAR_FEATURES, "pitch_classes")]
+        assert all(0 <= overlap <= 1.0001 for overlap in overlaps)
+        assert figures["mean_overlap"] == pytest.approx(np.mean(overlaps))  # the draws' means, feature by feature
     # four-part chorales: held-out phrases sound about four notes at a time, and so do its own
     assert 3 < report["generated"]["polyphony"]["reference"] <= 4
     assert 2.5 < report["generated"]["polyphony"]["generated"] <= 4
