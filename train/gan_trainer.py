@@ -22,7 +22,7 @@ from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .gan_step import StatelessGan
 from .music_stats import compare_sets
-from .run import SEED, EpochResult
+from .run import EpochResult
 
 keras = recurrent.keras
 MONITOR_PHRASES = 48
@@ -76,7 +76,7 @@ class GanTrainer:
 
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         batch, noise = self.config.training.batch_size, self.config.model.noise
-        rng = np.random.default_rng(SEED + epoch)
+        rng = np.random.default_rng(self.config.training.seed + epoch)
         phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
         order = rng.permutation(len(phrases))
         task = bar.add_task(label, total=len(order) // batch)

@@ -14,7 +14,7 @@ from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .backend import tensorboard
 from .evaluate import split_nll
-from .run import SEED, EpochResult
+from .run import EpochResult
 
 keras = recurrent.keras
 
@@ -75,7 +75,7 @@ class LanguageModelTrainer:
 
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         training = self.config.training
-        data = self.splits["train"].windows(training.sequence_length, np.random.default_rng(SEED + epoch))
+        data = self.splits["train"].windows(training.sequence_length, np.random.default_rng(training.seed + epoch))
         # over several devices every batch must split evenly: the ragged tail waits for another epoch
         used = len(data.inputs) // training.batch_size * training.batch_size if self.replicas > 1 else None
         task = bar.add_task(label, total=-(-len(data.inputs[:used]) // training.batch_size))

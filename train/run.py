@@ -30,7 +30,6 @@ from .dataset import EncodedSplit, prepare_splits
 from .progress import progress_display
 
 keras = recurrent.keras
-SEED = 1234
 
 
 class RunError(RuntimeError):
@@ -66,7 +65,7 @@ class Run:
         self.state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
 
     def run(self) -> dict:
-        keras.utils.set_random_seed(SEED)
+        keras.utils.set_random_seed(self.config.training.seed)
         self.prepare()
         (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
         replicas = distribute()

@@ -107,3 +107,23 @@ def test_sigmoid_head_trains_on_pianoroll_rows(tmp_path):
     out = tmp_path / "rows.mid"
     assert run_musigan("generate", "rows", "--config", config, "--bars", "2", "--out", out).returncode == 0
     assert any(m.type == "note_on" for m in mido.MidiFile(out))
+
+
+@pytest.mark.slow
+def test_another_training_seed_starts_another_model(tmp_path):
+    """`training.seed` sets the initial weights and batch order: the same seed trains the same model
+    again, another shows how much of a result is chance; the card records which seed it was."""
+    config = tiny_preset(tmp_path, epochs=1)
+    other = tmp_path / "other.yaml"
+    other.write_text("tiny: {training: {seed: 7}}\n")
+    losses = {}
+    for run, configs in (("first", [config]), ("again", [config]), ("seven", [config, other])):
+        flags = [flag for path in configs for flag in ("--config", path)]
+        result = run_musigan("train", "tiny", *flags, "--out", tmp_path / run, "--weights-dir", tmp_path / f"w-{run}",
+                             "--no-calibration", timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        losses[run] = json.loads((tmp_path / run / "state.json").read_text())["history"][0]["valid_nll_per_step"]
+        card = json.loads((tmp_path / f"w-{run}" / "tiny.json").read_text())
+        assert card["config"]["training"]["seed"] == (7 if run == "seven" else 1234)
+    assert losses["again"] == pytest.approx(losses["first"], rel=1e-4) and losses["seven"] != pytest.approx(
+        losses["first"], rel=1e-3)
