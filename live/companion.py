@@ -15,7 +15,7 @@ from ..models.generation import default_max_note_steps, max_note_steps, max_poly
 from ..models.notes import NoteSequence
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
-from ..models.tonality import home_shift, scale_classes
+from ..models.tonality import home_shift, key_bias
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
@@ -91,9 +91,8 @@ class Companion(SamplerKnobs):
             self.shift = -home_shift(key)
             key = ((key[0] + home_shift(key)) % 12, key[1])
         bias = np.zeros_like(self.key_bias)
-        if key is not None and pull:
-            pitches = self.note_pitches()
-            bias[:len(pitches)] = np.where(scale_classes(key)[pitches % 12], 0.0, -pull)
+        pitches = self.note_pitches()
+        bias[:len(pitches)] = key_bias(pitches, key, pull)
         self.logits = self.logits - self.key_bias + bias
         self.key_bias = bias
 

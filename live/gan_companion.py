@@ -17,7 +17,7 @@ from ..models.phrase_gan import STEPS_PER_BAR, condition_bar, generate_bars, key
 from ..models.preset_schema import Model
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
-from ..models.tonality import scale_classes
+from ..models.tonality import key_bias
 from .companion import SamplerKnobs
 
 
@@ -33,7 +33,7 @@ class GanCompanion(SamplerKnobs):
         self.allowed[max(pitch_range[0] - low, 0):pitch_range[1] - low + 1] = True
         if trained_keys is not None:
             self.allowed &= trained_keys
-        self.everywhere = self.allowed.copy()  # the keys it may play in any key
+        self.key_bias = np.zeros(encoding.vocab_size)
         self.reset()
 
     @classmethod
@@ -72,19 +72,17 @@ class GanCompanion(SamplerKnobs):
     def step(self, forced=(), sample: bool = True) -> set[int]:
         if not self.pending:
             self.pending.extend(generate_bars(self.stepper, self.sampler, self.condition(), self.phrase_bars,
-                                              self.phrase_bars, self.noise, self.max_notes, self.allowed))
+                                              self.phrase_bars, self.noise, self.max_notes, self.allowed,
+                                              self.key_bias))
         row = self.pending.popleft()
         own = {self.encoding.range.low + int(i) for i in np.flatnonzero(row)} if sample else set()
         self.recent.append(self._row(own | set(forced)))
         return own
 
     def set_key(self, key: tuple[int, str] | None, pull: float) -> None:
-        """Answer in the player's key: a whole phrase is drawn before it plays, so the pull is all or
-        nothing: with any pull, only the key's pitch classes."""
-        self.allowed = self.everywhere.copy()
-        if key is not None and pull:
-            pitches = np.arange(self.encoding.range.low, self.encoding.range.low + len(self.allowed))
-            self.allowed &= scale_classes(key)[pitches % 12]
+        """Answer in the player's key: each pitch outside it loses `pull` nats, as with a language
+        model (the phrases drawn from then on feel it)."""
+        self.key_bias = key_bias(self.encoding.range.low + np.arange(self.encoding.vocab_size), key, pull)
 
     def voices_under(self, melody: int, count: int):
         raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} is a phrase GAN")

@@ -40,27 +40,27 @@ def condition_bar(rows, keys: int) -> np.ndarray:
 
 
 def generate_phrase(stepper, sampler, condition: np.ndarray, steps: int, noise: int, max_notes: int = 6,
-                    allowed: np.ndarray | None = None) -> np.ndarray:
+                    allowed: np.ndarray | None = None, bias: np.ndarray | float = 0.0) -> np.ndarray:
     """One phrase as a (steps, keys) 0/1 roll, each row drawn by `sampler` (whose generator also draws
-    the noise) from the generator's scores and fed back; at most `max_notes` keys a step, only
-    `allowed` keys (default all). The step before the phrase is the condition bar's last row."""
+    the noise) from the generator's scores plus `bias` and fed back; at most `max_notes` keys a step,
+    only `allowed` keys (default all). The step before the phrase is the condition bar's last row."""
     stepper.reset()
     previous = condition[-1].astype(np.float32)
     roll = np.zeros((steps, condition.shape[1]), np.uint8)
     for step, row in enumerate(generator_rows(sampler.rng, condition, steps, noise)):
-        logits = stepper.step(np.concatenate([row, previous]))
+        logits = stepper.step(np.concatenate([row, previous])) + bias
         roll[step] = sampler.bernoulli(logits, allowed, max_notes, previous.astype(bool))
         previous = roll[step].astype(np.float32)
     return roll
 
 
 def generate_bars(stepper, sampler, condition: np.ndarray, bars: int, phrase_bars: int, noise: int,
-                  max_notes: int = 6, allowed: np.ndarray | None = None) -> np.ndarray:
+                  max_notes: int = 6, allowed: np.ndarray | None = None, bias: np.ndarray | float = 0.0) -> np.ndarray:
     """`bars` bars as one roll: phrase after phrase, each conditioned on the bar before it."""
     phrases = []
     while sum(len(p) for p in phrases) < bars * STEPS_PER_BAR:
         phrase = generate_phrase(stepper, sampler, condition, phrase_bars * STEPS_PER_BAR, noise,
-                                 max_notes=max_notes, allowed=allowed)
+                                 max_notes=max_notes, allowed=allowed, bias=bias)
         phrases.append(phrase)
         condition = phrase[-STEPS_PER_BAR:].astype(np.float32)
     return np.concatenate(phrases)[: bars * STEPS_PER_BAR]

@@ -66,6 +66,15 @@ def scale_classes(key: tuple[int, str]) -> np.ndarray:
     return classes
 
 
+def key_bias(pitches, key: tuple[int, str] | None, pull: float) -> np.ndarray:
+    """Offsets to the logits of `pitches`: 0 in `key`'s scale, -`pull` nats outside it (all 0 for no
+    key or no pull). How the companion answers in the player's key."""
+    pitches = np.asarray(pitches, int)
+    if key is None or not pull:
+        return np.zeros(len(pitches))
+    return np.where(scale_classes(key)[pitches % 12], 0.0, -float(pull))
+
+
 def in_key_share(pitches, key: tuple[int, str]) -> float:
     pitches = np.asarray(list(pitches), int)
     return float(scale_classes(key)[pitches % 12].mean()) if len(pitches) else 0.0
