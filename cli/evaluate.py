@@ -131,8 +131,8 @@ def music_figures(preset, args) -> int:
     try:
         with Progress(transient=True, disable=args.json) as bar:
             task = bar.add_task(f"{preset.name}: writing phrases", total=args.phrases * args.draws)
-            report = music_report(preset, args.phrases, args.draws, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                                 total=total))
+            report = music_report(preset, args.phrases, args.draws,
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
     except (SourceError, ValueError) as exc:
         return fail("evaluate", exc)
     if args.save_card:
@@ -143,8 +143,8 @@ def music_figures(preset, args) -> int:
         print(json.dumps(report, indent=2))
         return 0
     generated, ceiling = report["generated"], report["ceiling"]
-    table = Table(title=f"{preset.name}: {report['draws']} draws of {report['phrases']} phrases of {report['bars']} bars "
-                        "after held-out bars, against the test phrases that followed (overlap 1 = indistinguishable; "
+    table = Table(title=f"{preset.name}: {report['draws']} draws of {report['phrases']} phrases of "
+                        f"{report['bars']} bars after held-out bars, against the test phrases that followed (overlap 1 = indistinguishable; "
                         "means over the draws, ± their standard deviation)", title_justify="left")
     for column in ("feature", "generated", "held-out", "overlap", "ceiling"):
         table.add_column(column, justify="right")

@@ -66,7 +66,8 @@ class Training:
     sample_every: int = key(5, "write a sample MIDI file every N epochs (0: never)")
     max_minutes: float = key(0.0, "time budget, kept inside an epoch too (0: none)")
     adversarial: float = key(0.1, "gan: weight of the critic's verdict beside the likelihood (0: likelihood alone)")
-    seed: int = key(1234, "random seed of the initial weights, dropout and batch order (another shows what a result owes to chance)")
+    seed: int = key(1234, "random seed of the initial weights, dropout and batch order (another shows what a "
+                          "result owes to chance)")
 
 
 @dataclass(frozen=True, kw_only=True)
