@@ -18,7 +18,9 @@ def register(commands):
                     "its card's music-statistics overlap is shown instead.")
     add_preset_options(evaluate)
     evaluate.add_argument("--data", metavar="SOURCE", help="corpus to evaluate on (default: the preset's own)")
-    evaluate.add_argument("--split", choices=SPLITS, default="test")
+    evaluate.add_argument("--split", choices=SPLITS, default="test",
+                          help="the pieces measured (default test); with --music, the bars primed and the "
+                               "phrases compared: choose between models or settings on valid, report test")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--music", action="store_true",
                           help="music statistics instead: phrases it writes after held-out bars against the "
@@ -128,10 +130,13 @@ def music_figures(preset, args) -> int:
     from ..train.corpus import SourceError
     from ..train.music_report import music_report
 
+    if args.save_card and args.split != "test":
+        return fail("evaluate", f"--save-card keeps the test split's music figures in the card; drop it or "
+                                f"--split {args.split}")
     try:
         with Progress(transient=True, disable=args.json) as bar:
             task = bar.add_task(f"{preset.name}: writing phrases", total=args.phrases * args.draws)
-            report = music_report(preset, args.phrases, args.draws,
+            report = music_report(preset, args.phrases, args.draws, split=args.split,
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
     except (SourceError, ValueError) as exc:
         return fail("evaluate", exc)
@@ -144,7 +149,7 @@ def music_figures(preset, args) -> int:
         return 0
     generated, ceiling = report["generated"], report["ceiling"]
     table = Table(title=f"{preset.name}: {report['draws']} draws of {report['phrases']} phrases of "
-                        f"{report['bars']} bars after held-out bars, against the test phrases that followed "
+                        f"{report['bars']} bars after {args.split} bars, against the {args.split} phrases that followed "
                         "(overlap 1 = indistinguishable; means over the draws, ± their standard deviation)",
                   title_justify="left")
     for column in ("feature", "generated", "held-out", "overlap", "ceiling"):

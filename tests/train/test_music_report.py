@@ -34,3 +34,18 @@ def test_evaluate_music_compares_phrases_with_held_out_ones_and_a_ceiling(capsys
     # four-part chorales: held-out phrases sound about four notes at a time, and so do its own
     assert 3 < report["generated"]["polyphony"]["reference"] <= 4
     assert 2.5 < report["generated"]["polyphony"]["generated"] <= 4
+
+
+def test_evaluate_music_on_the_valid_split_measures_other_phrases_and_keeps_the_card(capsys):
+    args = ["evaluate", "bach-chorales-gru", "--music", "--phrases", "12", "--draws", "1", "--json"]
+    assert main(args) == 0
+    test = json.loads(capsys.readouterr().out)
+    assert main([*args, "--split", "valid"]) == 0
+    valid = json.loads(capsys.readouterr().out)
+    assert (test["split"], valid["split"]) == ("test", "valid")
+    # other bars primed, other phrases compared: the held-out side's figures are not the test split's
+    assert valid["generated"]["note_density"]["reference"] != test["generated"]["note_density"]["reference"]
+    assert valid["generated"]["pitch_range"]["reference"] != test["generated"]["pitch_range"]["reference"]
+    # the card keeps the figure a preset reports (test): a valid report is not written into it
+    assert main(["evaluate", "bach-chorales-gru", "--music", "--split", "valid", "--save-card"]) == 2
+    assert "--save-card" in capsys.readouterr().err
