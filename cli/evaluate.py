@@ -149,8 +149,8 @@ def music_figures(preset, args) -> int:
         return 0
     generated, ceiling = report["generated"], report["ceiling"]
     table = Table(title=f"{preset.name}: {report['draws']} draws of {report['phrases']} phrases of "
-                        f"{report['bars']} bars after {args.split} bars, against the {args.split} phrases that followed "
-                        "(overlap 1 = indistinguishable; means over the draws, ± their standard deviation)",
+                        f"{report['bars']} bars after {args.split} bars, against the {args.split} phrases that "
+                        "followed (overlap 1 = indistinguishable; means over the draws, ± their standard deviation)",
                   title_justify="left")
     for column in ("feature", "generated", "held-out", "overlap", "ceiling"):
         table.add_column(column, justify="right")
