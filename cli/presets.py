@@ -32,7 +32,7 @@ def quality(preset) -> str:
 def music(preset) -> str:
     """The card's music-statistics overlap (`musigan evaluate NAME --music --save-card`)."""
     report = preset.card().get("music") if preset.trained else None
-    return f"{report['generated']['mean_overlap']:.2f}" if report else "-"
+    return f"{report['generated']['mean_overlap']:.3f}" if report else "-"
 
 
 def run(args) -> int:
