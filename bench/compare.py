@@ -113,7 +113,7 @@ def one_draw(presets, encoding, windows, phrases: int, draw: int):
     seed = 11 + draw * phrases
     results, rolls = {}, {}
     for name, preset in presets.items():
-        alone = gan_phrases if preset.card()["kind"] == "gan" else lm_phrases
+        alone = gan_phrases if preset.config.model.kind == "gan" else lm_phrases
         results[f"{name} (model alone)"] = compare_sets(alone(preset, test_conditions[pick], seed), real)
         played = played_phrases(preset, test_conditions[pick], real, seed)
         rolls[name] = encoding.encode(played[0])
