@@ -74,18 +74,18 @@ def music_report(preset, phrases: int = 256, draws: int = DRAWS, seed: int = 0, 
     reports = []
     for draw in range(draws):
         rng = np.random.default_rng(seed + draw)
-        tests = [held[i] for i in rng.permutation(len(held))[:phrases]]
-        valids = [other[i] for i in rng.permutation(len(other))[:phrases]]
+        measured = [held[i] for i in rng.permutation(len(held))[:phrases]]
+        others = [other[i] for i in rng.permutation(len(other))[:phrases]]
         generated = []
-        for index, (before, phrase) in enumerate(tests):
+        for index, (before, phrase) in enumerate(measured):
             steps = PHRASE_BARS * phrase.steps_per_bar
             generated.append(continuation(preset, before, phrase, steps, (seed + draw) * phrases + index))
             if progress:
-                progress(draw * len(tests) + index + 1, draws * len(tests))
-        real = [phrase for _, phrase in tests]
+                progress(draw * len(measured) + index + 1, draws * len(measured))
+        real = [phrase for _, phrase in measured]
         reports.append({"generated": compare_sets(generated, real),
-                        "ceiling": compare_sets([phrase for _, phrase in valids], real)})
-    return {"split": split, "phrases": len(tests), "bars": PHRASE_BARS, "draws": draws, **mean_figures(reports),
+                        "ceiling": compare_sets([phrase for _, phrase in others], real)})
+    return {"split": split, "phrases": len(measured), "bars": PHRASE_BARS, "draws": draws, **mean_figures(reports),
             "spread": {side: float(np.std([r[side]["mean_overlap"] for r in reports])) for side in reports[0]}}
 
 
