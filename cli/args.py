@@ -6,7 +6,9 @@ never a usage dump or a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from importlib.util import find_spec
 
 USAGE_ERROR = 2
 
@@ -29,9 +31,27 @@ def fail(command: str, reason) -> int:
     return USAGE_ERROR
 
 
+TRAIN_INSTALL = "pip install 'musigan[train]'"
+
+
+def training_missing(command: str) -> int | None:
+    """`train`, `evaluate` and `sweep` need Keras and its backend, which the player's install leaves
+    out: say so in one line (exit 2) before any work, instead of an ImportError mid-run."""
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    missing = [name for name in ("keras", backend) if find_spec(name) is None]
+    if not missing:
+        return None
+    return fail(command, f"{command} needs the training extra ({' and '.join(missing)} not installed): "
+                         f"{TRAIN_INSTALL}")
+
+
 def say(line: str) -> None:
-    """A progress or status line, flushed at once (a pipe or a log sees it as it happens)."""
-    print(line, flush=True)
+    """A progress or status line, flushed at once (a pipe or a log sees it as it happens). A reader that
+    left (`musigan play | head`) silences the lines, never the session: what it records is still saved."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def number(kind=int, low=None, high=None, low_open: bool = False):

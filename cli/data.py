@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..models.preset_schema import TRANSPOSE_MODES
 from .args import fail, number
+from .output_paths import output_problem
 
 
 def register(commands):
@@ -47,6 +48,8 @@ def run(args) -> int:
     from ..train.transpose import apply_transposition
 
     console = Console()
+    if args.export and (problem := output_problem("--export", args.export, folder=True)):
+        return fail("data", problem)
     try:
         corpus = load_corpus(args.source, steps_per_quarter=args.steps_per_quarter, include_drums=args.drums,
                              jobs=args.jobs, use_cache=not args.no_cache, progress=True)

@@ -20,6 +20,7 @@ from ..live.ports import (
     open_output,
 )
 from ..live.simulation import MemoryOutput, SimulatedClock, drive
+from ..models.files import save_or_fallback
 from .args import say
 from .plot import plot_recording
 
@@ -43,7 +44,8 @@ def run_demo(companion, settings, args, recorder) -> int:
         played = engine.tracker.sent_on
     say(f"demo done: heard {sum(1 for _, m in events if m.type == 'note_on')} notes, played {played}")
     if recorder:
-        say(f"recorded {recorder.save()} (player and musigan on separate tracks)")
+        saved = save_or_fallback(recorder.save, recorder.path, "the recording")
+        say(f"recorded {saved} (player and musigan on separate tracks)")
         plot_recording(recorder, args.plot)
     return 0
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from ..models.preset_schema import SPLITS
 from ..train.music_report import DRAWS
-from .args import add_preset_options, fail, number
+from .args import add_preset_options, fail, number, training_missing
 
 
 def register(commands):
@@ -45,6 +46,8 @@ def register(commands):
 
 
 def run(args) -> int:
+    if (missing := training_missing("evaluate")) is not None:
+        return missing
     from ..models.presets import PresetError, get_preset
 
     try:
@@ -60,7 +63,7 @@ def run(args) -> int:
         return fail("evaluate", exc)
     from ..models import recurrent
     from ..train.corpus import SourceError, load_corpus
-    from ..train.dataset import prepare_splits
+    from ..train.dataset import fill_empty_splits, prepare_splits
     from ..train.evaluate import split_nll
 
     data = preset.config.data
@@ -73,7 +76,10 @@ def run(args) -> int:
     # On its own data a preset is measured on exactly the pieces it was trained and carded with.
     max_pieces = data.max_pieces if not args.data else 0
     transpose = "normalize" if data.transpose == "normalize" else "none"
-    split = prepare_splits(corpus.resplit(data.split), encoding, transpose, max_pieces)[args.split]
+    splits = prepare_splits(corpus.resplit(data.split), encoding, transpose, max_pieces)
+    if splits["train"].pieces:  # as `musigan train` did: a missing valid or test split has its stand-in
+        fill_empty_splits(splits, encoding, lambda line: print(line, file=sys.stderr))
+    split = splits[args.split]
     if not split.pieces:
         return fail("evaluate", f"{corpus.source} has no {args.split} pieces in the encoding's range")
     model = recurrent.build_language_model(preset.config.model, encoding.vocab_size)

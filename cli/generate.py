@@ -6,6 +6,7 @@ into the model first and written on its own track before the continuation.
 from __future__ import annotations
 
 from .args import add_preset_options, add_sampling_options, fail, number
+from .output_paths import output_problem
 
 
 def register(commands):
@@ -27,10 +28,13 @@ def run(args) -> int:
     import numpy as np
 
     from ..models.generation import generate_piece
+    from ..models.files import save_or_fallback
     from ..models.midi_file import UnreadableFile, read_midi, write_midi
     from ..models.notes import VOICE
     from ..models.presets import PresetError, get_preset
 
+    if problem := output_problem("--out", args.out):
+        return fail("generate", problem)
     try:
         preset = get_preset(args.preset, args.config)
         primer = read_midi(args.primer, preset.encoding().steps_per_quarter) if args.primer else None
@@ -39,7 +43,7 @@ def run(args) -> int:
         return fail("generate", f"{args.primer}: {exc}")
     except (PresetError, ValueError) as exc:  # a bad preset, weights that do not fit, a primer out of range
         return fail("generate", exc)
-    path = write_midi(piece, args.out)
+    path = save_or_fallback(lambda to: write_midi(piece, to), args.out, "the piece")
     played = int(np.count_nonzero(piece.notes[:, VOICE] == piece.voice_names.index("musigan")))
     print(f"wrote {path}: {played} notes over {args.bars} bars from {preset.name} (seed {args.seed})")
     if args.plot:

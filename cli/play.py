@@ -22,7 +22,9 @@ from .args import (
     say,
 )
 from .controls import add_jam_options, control_mapping, learn_controls
+from .output_paths import output_problem
 from .plot import plot_recording
+from ..models.files import save_or_fallback
 from .session_safety import CLOSE_SECONDS, exit_within, watch_threads
 
 
@@ -103,7 +105,8 @@ def check_flags(args) -> str | None:
         return "--clock-out makes musigan the clock; it cannot also follow one (--clock midi)"
     if args.max_listen and args.max_listen < args.min_listen:
         return f"--max-listen {args.max_listen} is shorter than --min-listen {args.min_listen}"
-    return None
+    record = args.record or ("musigan-demo.mid" if args.demo else None)
+    return output_problem("--record", record) if record else None
 
 
 def build_settings(args, preset):
@@ -185,9 +188,8 @@ def play(companion, settings, args, recorder, started: float) -> int:
         engine = Engine(companion, output.send, settings, recorder, say)
         runner = make_runner(engine, source, args, TransportWatch(api, [source, output], say, engine.release_sounding),
                              output.send)
-        print(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
-              f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock})",
-              flush=True)
+        say(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
+            f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock})")
         failure = watch_threads(runner)
         try:
             with status_view(engine, runner, args):
@@ -201,19 +203,25 @@ def play(companion, settings, args, recorder, started: float) -> int:
             released = engine.close()
             if runner.clock_out:
                 runner.clock_out.stop()
-            closing = exit_within(CLOSE_SECONDS)
         if runner.failure:
             failure.append(runner.failure)
+        say(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
+            f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}")
+        save_recording(recorder)  # before the ports close: a port that will not close cannot cost it
+        code = 1 if failure else 0
+        if failure:
+            print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
+        closing = exit_within(CLOSE_SECONDS, code)
     closing.cancel()  # the ports closed
-    print(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
-          f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}", flush=True)
     if recorder:
-        print(f"recorded {recorder.save()}", flush=True)
         plot_recording(recorder, args.plot)
-    if failure:
-        print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
-        return 1
-    return 0
+    return code
+
+
+def save_recording(recorder) -> None:
+    """The session's file, or a fallback beside it that the line names: a recording is never lost."""
+    if recorder:
+        say(f"recorded {save_or_fallback(recorder.save, recorder.path, 'the recording')}")
 
 
 def make_runner(engine, source, args, watch, send):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..models.music_words import pitch_name
 from .args import fail, number
-
-NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+from .output_paths import output_problem
 
 
 def register(commands):
@@ -26,8 +26,11 @@ def register(commands):
 def run(args) -> int:
     from ..models.midi_file import UnreadableFile
 
+    out = Path(args.out) if args.out else Path(args.file).with_suffix(".png")
+    if problem := output_problem("--out" if args.out else "the picture beside it,", out):
+        return fail("plot", problem)
     try:
-        path = draw_piano_roll(args.file, args.out, args.beats_per_bar)
+        path = draw_piano_roll(args.file, out, args.beats_per_bar)
     except (UnreadableFile, OSError) as exc:
         return fail("plot", f"{args.file}: {exc}")
     print(f"wrote {path}")
@@ -38,10 +41,6 @@ def plot_recording(recorder, wanted: bool) -> None:
     """`--plot`: the recorded session drawn beside its MIDI file."""
     if wanted:
         print(f"drew {draw_piano_roll(recorder.path)}", flush=True)
-
-
-def pitch_name(pitch: int) -> str:
-    return f"{NAMES[pitch % 12]}{pitch // 12 - 1}"
 
 
 def draw_piano_roll(midi_path, out=None, beats_per_bar: int = 4) -> Path:

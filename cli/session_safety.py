@@ -6,17 +6,20 @@ import os
 import sys
 import threading
 
-CLOSE_SECONDS = 10.0  # the longest closing the ports may take once every note is released
+# The longest closing the ports may take once every note is released and the recording saved: the
+# output's drain (ports.DRAIN_SECONDS) and a margin, so every way out takes well under a second.
+CLOSE_SECONDS = 0.6
 
 
-def exit_within(seconds: float):
-    """Everything is released by now; if closing the ports hangs (a MIDI server that stopped
-    answering), leave anyway rather than keep the terminal."""
+def exit_within(seconds: float, code: int):
+    """Everything is released and saved by now; if closing the ports hangs (a MIDI server slow to
+    unregister a client after peers came and went), leave anyway with the session's own exit status
+    rather than keep the terminal."""
 
     def leave():
         print(f"musigan play: the MIDI ports did not close within {seconds:g} s; leaving without them",
               file=sys.stderr, flush=True)
-        os._exit(1)
+        os._exit(code)
 
     timer = threading.Timer(seconds, leave)
     timer.daemon = True

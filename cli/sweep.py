@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .args import fail
+from .args import fail, training_missing
+from .output_paths import output_problem
 
 
 def register(commands):
@@ -20,6 +21,8 @@ def register(commands):
 
 
 def run(args) -> int:
+    if (missing := training_missing("sweep")) is not None:
+        return missing
     from rich.console import Console
     from rich.table import Table
 
@@ -30,6 +33,8 @@ def run(args) -> int:
 
     console = Console(soft_wrap=True)
     out = Path(args.out or Path("runs") / f"sweep-{Path(args.file).stem}")
+    if problem := output_problem("--out", out, folder=True):
+        return fail("sweep", problem)
     try:
         sweep = Sweep(Path(args.file), out, console, resume=args.resume)
         ranked = sweep.run()

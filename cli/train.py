@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
-from .args import add_preset_options, fail, number
+from .args import add_preset_options, fail, number, training_missing
+from .output_paths import first_problem
 
 
 def register(commands):
@@ -30,20 +32,30 @@ def register(commands):
     return train
 
 
-def calibrate_density(trained, card: dict, console) -> None:
+def calibrate_density(trained, card: dict, console, deadline: float | None) -> None:
     """Write into the new card how many keys a step sounds (a pianoroll preset) and the onset offsets
     at which it plays its corpus's notes per bar at each temperature (what `musigan evaluate NAME
-    --density --save-card` does for an older card)."""
+    --density --save-card` does for an older card), inside what is left of the time budget."""
     from ..models.files import save_json
     from ..train.density_calibration import calibrate_card
+    from ..train.progress import progress_display
 
-    with console.status("calibrating its density") as status:
-        card["data"].update(calibrate_card(
-            trained, progress=lambda done, total: status.update(f"calibrating its density: round {done}/{total}")))
+    with progress_display(True, console) as bar:
+        task = bar.add_task("calibrating its density (rounds)", total=None)
+        entries = calibrate_card(trained, deadline=deadline,
+                                 progress=lambda done, total: bar.update(task, total=total, completed=done))
+    if entries is None:
+        console.print(f"no time left in training.max_minutes to calibrate its density; `musigan evaluate "
+                      f"{trained.name} --density --save-card` does it later", highlight=False)
+        return
+    card["data"].update(entries)
     save_json(trained.card_file, card)
 
 
 def run(args) -> int:
+    started = time.perf_counter()  # training.max_minutes bounds the whole command
+    if (missing := training_missing("train")) is not None:
+        return missing
     from rich.console import Console
 
     from ..models.presets import PresetError, get_preset
@@ -59,9 +71,12 @@ def run(args) -> int:
     gan = preset.config.model.kind == "gan"
     run_dir = Path(args.out or Path("runs") / preset.name)
     output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
+    if problem := first_problem([("--out", run_dir, True), ("--weights-dir", output_stem.parent, True)]):
+        return fail("train", problem)
     try:
-        card = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume,
-                   progress=True, output_stem=output_stem).run()
+        run = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume, progress=True,
+                  output_stem=output_stem, started=started)
+        card = run.run()
     except (RunError, SourceError) as exc:
         return fail("train", exc)
     except KeyboardInterrupt:
@@ -71,7 +86,7 @@ def run(args) -> int:
               file=sys.stderr)
         return 130
     if card["data"].get("notes_per_bar") and not args.no_calibration:
-        calibrate_density(replace(preset, weights_stem=output_stem), card, console)
+        calibrate_density(replace(preset, weights_stem=output_stem), card, console, run.deadline)
     if gan:
         quality = f"test music overlap {card['metrics']['test_music']['mean_overlap']:.3f}"
     else:

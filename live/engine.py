@@ -13,6 +13,7 @@ from collections import deque
 import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
+from ..models.music_words import bar_beat, pitch_name, pitch_names
 from ..models.notes import PITCH, NoteSequence
 from ..models.tonality import key_of
 from .answers import Schedule, call_sequence, onsets
@@ -67,6 +68,10 @@ class Engine:
         channel = channels[min(voice, len(channels) - 1)] if channels else self.settings.channel_out
         self.channel_of[pitch] = channel
         self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
+
+    def where(self, position: float) -> str:
+        """A grid position as the player counts it: bar 3 beat 2."""
+        return bar_beat(position, self.companion.steps_per_quarter, self.settings.beats_per_bar)
 
     @property
     def steps_per_bar(self) -> int:
@@ -147,7 +152,7 @@ class Engine:
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
         if self.settings.mode == "respond" and self.answering and not self.cutting_in:
-            self.log(f"barge-in at step {position:.1f}: answer cut short")
+            self.log(f"you played at {self.where(position)}: answer cut short")
             self.release_all()
         if self.settings.mode == "harmonize" and answer:
             self._release_voices(pitch)
@@ -156,7 +161,7 @@ class Engine:
                 self._on(voice, velocity, index)
                 voices.append(voice)
             self.harmony[pitch] = voices
-            self.log(f"heard {pitch} at step {position:.1f}; voices under it {voices}")
+            self.log(f"heard {pitch_name(pitch)} at {self.where(position)}; voices under it {pitch_names(voices)}")
 
     def _key_up(self, pitch: int, position: float) -> None:
         if pitch not in self.keys:
@@ -304,8 +309,8 @@ class Engine:
         self.looper.keep(frames, phrase)
         self.schedule.add_frames(step, frames)
         answer = onsets(frames)
-        self.log(f"heard {len(phrase)} notes {phrase.notes[:, PITCH].tolist()}; answering {len(answer)} notes "
-                 f"{answer} from step {step}")
+        self.log(f"heard {len(phrase)} notes {pitch_names(phrase.notes[:, PITCH])}; answering {len(answer)} notes "
+                 f"{pitch_names(answer)} from {self.where(step)}")
 
     def _sample_answer(self, call: NoteSequence, length: int) -> list[set[int]]:
         self.companion.listen(call)

@@ -6,6 +6,7 @@ import os
 import resource
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -58,3 +59,76 @@ def jackd_running(process: Path) -> bool:
         return (process / "comm").read_text().strip() == "jackd"
     except OSError:  # the process ended while we looked
         return False
+
+
+class Peer:
+    """An independent JACK MIDI client, as a DAW is to musigan: it plays into `musigan in` and hears
+    `musigan`. It hears as musigan itself does, by draining rtmidi's queue from its own thread: a
+    Python callback would run on JACK's process thread and wait there for the GIL, and JACK drops
+    what a client that late should have read (the last note-offs of a session, a Continue)."""
+
+    POLL_SECONDS = 0.001
+
+    def __init__(self, name: str = "tester", clock: bool = False):
+        import rtmidi
+
+        self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=name)
+        self.inp = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=name, queue_size_limit=8192)
+        self.inp.ignore_types(sysex=True, timing=not clock, active_sense=True)
+        self.received: list[tuple[float, list[int]]] = []   # (perf_counter time, bytes), as they arrived
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._listen, name=f"{name} listening", daemon=True)
+        self.thread.start()
+
+    def _listen(self) -> None:
+        """rtmidi's deltas (from JACK's frame times) give each message's time after the one before."""
+        last = None
+        while not self.stopped.wait(self.POLL_SECONDS):
+            while (item := self.inp.get_message()) is not None:
+                data, delta = item
+                last = time.perf_counter() if last is None else last + delta
+                self.received.append((last, data))
+
+    def connect(self, into: str = ":musigan in", hear: str = ":musigan") -> None:
+        for port, suffix in ((self.out, into), (self.inp, hear)):
+            names = port.get_ports()
+            port.open_port(next(i for i, name in enumerate(names) if name.endswith(suffix)))
+        time.sleep(0.2)  # JACK makes connections asynchronously; a note sent sooner can be lost
+
+    def send(self, *data) -> None:
+        self.out.send_message(list(data))
+
+    def wait_for(self, predicate, timeout: float = 5.0) -> bool:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate(self.received):
+                return True
+            time.sleep(0.005)
+        return predicate(self.received)
+
+    def until(self, data, predicate, tries: int = 3, timeout: float = 2.0) -> bool:
+        """Send `data` until `predicate(received)` holds: the JACK dummy transport itself loses about
+        one message in 300 (a bare rtmidi pair measures the same), which a test must not read as ours."""
+        return any(self.send(*data) or self.wait_for(predicate, timeout) for _ in range(tries))
+
+    def close(self) -> None:
+        """Leave the graph: ports closed, clients gone (once; a second call does nothing)."""
+        if self.stopped.is_set():
+            return
+        self.stopped.set()
+        self.thread.join()
+        for port in (self.inp, self.out):
+            port.close_port()
+            port.delete()
+
+
+def held(received) -> set[tuple[int, int]]:
+    """(channel, pitch) left sounding by what a peer received: note-ons minus note-offs."""
+    sounding = set()
+    for _, data in received:
+        kind, channel = data[0] & 0xF0, data[0] & 0x0F
+        if kind == 0x90 and data[2] > 0:
+            sounding.add((channel, data[1]))
+        elif kind in (0x80, 0x90):
+            sounding.discard((channel, data[1]))
+    return sounding

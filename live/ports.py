@@ -15,9 +15,9 @@ API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
              "coremidi": rtmidi.API_MACOSX_CORE, "windows": rtmidi.API_WINDOWS_MM}
 
 
-# JACK hands sent messages over on its next process cycle: closing the port sooner would drop the
-# final note-offs. 250 ms is many cycles at any usual period size, even on a loaded machine.
-DRAIN_SECONDS = 0.25
+# JACK hands sent messages over on its next process cycle; RtMidi's own close waits (up to 1 s) for that
+# cycle to empty its buffer, and this margin lets the peers' clients read them before the port goes.
+DRAIN_SECONDS = 0.1
 
 
 INPUT_QUEUE = 8192  # messages rtmidi keeps for the poll: seconds of a 2,000 events/s flood
@@ -128,9 +128,12 @@ class Port:
         return False
 
     def close(self) -> None:
+        """Close the port and end the MIDI client now, while the caller's exit deadline watches, rather
+        than in a destructor at interpreter exit, where a slow MIDI server would keep the terminal."""
         if not self.closed:
             self.closed = True
             self.rt.close_port()
+            self.rt.delete()
 
 
 class OutputPort(Port):
@@ -173,13 +176,16 @@ class SysexGuard:
     (`midi_bytes.py`) drops the F7s."""
 
     PERIOD = 0.1
+    # A DAW or patchbay lists this port among the sources: its name says it is no output to pick.
+    CLIENT, PORT = "musigan internal", "sysex guard (not an output)"
 
     def __init__(self, input_port: str):
-        self.out = new_client(rtmidi.MidiOut, "jack", "musigan guard")
+        self.out = new_client(rtmidi.MidiOut, "jack", self.CLIENT)
         ports = self.out.get_ports()
-        self.out.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{input_port}")))
+        self.out.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{input_port}")), self.PORT)
         self.stopped = threading.Event()
-        threading.Thread(target=self._run, name="musigan sysex guard", daemon=True).start()
+        self.thread = threading.Thread(target=self._run, name="musigan sysex guard", daemon=True)
+        self.thread.start()
 
     def _run(self) -> None:
         while not self.stopped.wait(self.PERIOD):
@@ -187,7 +193,9 @@ class SysexGuard:
 
     def close(self) -> None:
         self.stopped.set()
+        self.thread.join()  # it may be inside a send: the client goes only after
         self.out.close_port()
+        self.out.delete()
 
 
 def open_output(api: str, name: str | None = None, client: str = "musigan") -> OutputPort:

@@ -19,7 +19,9 @@ class Recorder:
         order = 0 if message.type == "note_off" or getattr(message, "velocity", 1) == 0 else 1
         self.events.setdefault(track, []).append((position, order, message.copy(time=0)))
 
-    def save(self) -> Path:
+    def save(self, path=None) -> Path:
+        """Write the session to `path` (default: where it was asked for)."""
+        path = Path(path or self.path)
         ticks_per_step = TICKS_PER_BEAT / self.steps_per_quarter
         midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
         midi.tracks.append(mido.MidiTrack([mido.MetaMessage("track_name", name=self.name),
@@ -32,6 +34,6 @@ class Recorder:
                 messages.append(message.copy(time=tick - last))
                 last = tick
             midi.tracks.append(messages)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        midi.save(self.path)
-        return self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        midi.save(path)
+        return path

@@ -1,6 +1,6 @@
 """A preset's sections as frozen dataclasses: one definition gives each key's type, default, allowed
 values and meaning, and from it come the validation (errors name the file and the key), the
-defaults, and the README's key reference (`key_reference()`).
+defaults, and the key reference in docs/PRESETS.md (`key_reference()`).
 """
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ class Training:
     lr_patience: int = key(0, "epochs without a better valid score before the rate decays (0: never)")
     lr_decay: float = key(0.5, "what the learning rate is multiplied by then")
     sample_every: int = key(5, "write a sample MIDI file every N epochs (0: never)")
-    max_minutes: float = key(0.0, "time budget, kept inside an epoch too (0: none)")
+    max_minutes: float = key(0.0, "time budget of the whole `musigan train`, kept inside an epoch too: "
+                                     "80% for the epochs, the rest for the test figures and calibration (0: none)")
     adversarial: float = key(0.1, "gan: weight of the critic's verdict beside the likelihood (0: likelihood alone)")
     seed: int = key(1234, "random seed of the initial weights, dropout and batch order (another shows what a "
                           "result owes to chance)")
@@ -133,7 +134,7 @@ def build_section(cls, entry, where: str):
 
 
 def key_reference() -> str:
-    """The README's table of every preset key, made from the dataclasses above."""
+    """docs/PRESETS.md's table of every preset key, made from the dataclasses above."""
     rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     for section, cls in SECTIONS.items():
         hints = typing.get_type_hints(cls)

@@ -104,6 +104,10 @@ def validate(name: str, entry, origin: Path, base: "Preset | None" = None) -> Pr
     if not isinstance(entry, dict):
         raise PresetError(f"{where}: a preset must be a mapping of sections, got {type(entry).__name__}")
     merged = base.config.as_dict() if base else {}
+    data = entry.get("data")
+    new_source = data.get("source") if isinstance(data, dict) else None
+    if base is not None and new_source and "description" not in entry:  # the base's words describe other music
+        merged["description"] = f"{base.name}'s settings, trained on {new_source}"
     for key, value in entry.items():
         merged[key] = {**merged[key], **value} if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
     unknown = sorted(set(merged) - set(SECTIONS) - {"description", "weights"})

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from support import need_jackd
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -16,5 +17,6 @@ def jack_server():
     """A private JACK server with the dummy driver: real MIDI ports without sound hardware."""
     from musigan.live.jack import dummy_jack_server
 
+    need_jackd()
     with dummy_jack_server(f"musigan-test-{os.getpid()}") as name:
         yield name

@@ -1,7 +1,10 @@
 """Strategies and helpers the test suites share (pytest puts tests/ on the path: `from support import ...`)."""
+import os
+import shutil
 import subprocess
 import sys
 
+import pytest
 from hypothesis import strategies as st
 from musigan.models.notes import NoteSequence, notes_array
 
@@ -17,3 +20,16 @@ def run_musigan(*args, timeout=300, **kwargs):
     """Run the installed command as a user would, in a fresh interpreter."""
     return subprocess.run([sys.executable, "-m", "musigan.cli", *map(str, args)], capture_output=True,
                           text=True, timeout=timeout, **kwargs)
+
+
+# `.ci/run` sets this: there, where jackd is installed for them, a real-port test that skips is a failure.
+REQUIRE_JACK = os.environ.get("MUSIGAN_REQUIRE_JACK") == "1"
+
+
+def need_jackd() -> None:
+    """Skip (with the reason in the summary) where jackd is missing; fail instead under CI."""
+    if shutil.which("jackd") is None:
+        reason = "jackd is not installed (`apt-get install jackd2`): the real-port tests need a JACK server"
+        if REQUIRE_JACK:
+            pytest.fail(reason)
+        pytest.skip(reason)

@@ -89,3 +89,19 @@ def prepare_splits(corpus, encoding, transpose: str, max_pieces: int = 0, max_sh
             pieces = apply_transposition(pieces, "normalize")
         splits[name] = EncodedSplit(pieces, encoding, transpose == "augment" and name == "train", max_shift)
     return splits
+
+
+def fill_empty_splits(splits: dict[str, EncodedSplit], encoding, say) -> dict[str, EncodedSplit]:
+    """A tiny corpus still trains and is still measured: an empty valid split is a slice of train, an
+    empty test split is valid. `train` and `evaluate` both go through here, so they agree on what a
+    test figure is; `say` tells the user which stand-in was used."""
+    train = splits["train"]
+    if not splits["valid"].pieces:
+        tail = train.pieces[-max(1, len(train.pieces) // 10):]
+        splits["valid"] = EncodedSplit(tail, encoding)
+        say(f"no valid pieces: validating on the last {len(tail)} train piece(s), so valid figures are "
+            "optimistic (set data.split in the preset to choose)")
+    if not splits["test"].pieces:
+        splits["test"] = splits["valid"]
+        say("no test pieces: the test figures are measured on the valid pieces")
+    return splits

@@ -5,6 +5,8 @@ The card keeps them (`musigan evaluate NAME --density --save-card`; `musigan tra
 training). A GAN's rows are drawn as a sigmoid language model's, so it is calibrated the same way."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from ..models.density import BIAS_LIMIT, DensityGovernor
@@ -12,12 +14,14 @@ from ..models.generation import generate_piece
 from ..models.key_count import KeyCounts
 from ..models.notes import START, VOICE
 from .key_count_calibration import ROUNDS as KEY_COUNT_ROUNDS
+from .key_count_calibration import SEEDS as KEY_COUNT_SEEDS
 from .key_count_calibration import corpus_shares, fit_key_counts
 
 TEMPERATURES = (0.1, 0.5, 1.0, 1.5, 2.0)
 SEEDS = range(100, 148)   # not the benchmark's 0..7: the offsets are not fitted to what measures them
 BARS = 8
 ROUNDS = 8                # bisection halvings of [-BIAS_LIMIT, BIAS_LIMIT]: to 0.03 nats
+MIN_SEEDS = 8             # fewer, and one round's notes per bar is too noisy to bisect on
 
 
 def notes_per_bar_from_silence(preset, temperature: float, seeds, bars: int = BARS, governor=None,
@@ -43,12 +47,17 @@ def notes_per_bar_at(preset, temperature: float, offset: float, seeds=SEEDS,
     return notes_per_bar_from_silence(preset, temperature, seeds, governor=constant, key_counts=key_counts)
 
 
-def calibrate_card(preset, progress=None) -> dict:
+def calibrate_card(preset, progress=None, deadline: float | None = None) -> dict | None:
     """What calibration writes into the card's data: {"density_offsets"}, and for a pianoroll preset
-    first {"key_count_shares", "key_count_weights"}. `progress(done, total)` over all the rounds."""
+    first {"key_count_shares", "key_count_weights"}. `progress(done, total)` over all the rounds.
+    With a `deadline` (perf_counter), fewer seeds per round so that it ends in time; None when even
+    MIN_SEEDS would not."""
     target_notes_per_bar(preset)
     entries, key_counts = {}, None
     rounds = KEY_COUNT_ROUNDS if preset.encoding().rows else 0
+    share = seed_share(preset, rounds + len(TEMPERATURES) * ROUNDS, deadline)
+    if share is None:
+        return None
     total = rounds + len(TEMPERATURES)
 
     def report(first):
@@ -56,10 +65,26 @@ def calibrate_card(preset, progress=None) -> dict:
 
     if rounds:
         entries["key_count_shares"] = corpus_shares(preset)
-        entries["key_count_weights"] = fit_key_counts(preset, entries["key_count_shares"], progress=report(0))
+        entries["key_count_weights"] = fit_key_counts(preset, entries["key_count_shares"], progress=report(0),
+                                                      seeds=KEY_COUNT_SEEDS[:round(share * len(KEY_COUNT_SEEDS))])
         key_counts = KeyCounts(entries["key_count_weights"])
-    entries["density_offsets"] = calibrate(preset, report(rounds), key_counts=key_counts)
+    entries["density_offsets"] = calibrate(preset, report(rounds), key_counts=key_counts,
+                                           seeds=SEEDS[:round(share * len(SEEDS))])
     return entries
+
+
+def seed_share(preset, evaluations: int, deadline: float | None) -> float | None:
+    """The share of the seeds each of `evaluations` rounds can afford before `deadline` (1 without one),
+    from the time one seed's piece takes; None when MIN_SEEDS would not fit."""
+    if deadline is None:
+        return 1.0
+    started = time.perf_counter()
+    notes_per_bar_from_silence(preset, 1.0, SEEDS[:1])
+    each = time.perf_counter() - started
+    affordable = 0.8 * (deadline - time.perf_counter()) / (evaluations * each)  # 0.8: one seed's time varies
+    if affordable < MIN_SEEDS:
+        return None
+    return min(1.0, affordable / len(SEEDS))
 
 
 def target_notes_per_bar(preset) -> float:

@@ -37,8 +37,10 @@ class BatchProgress(keras.callbacks.Callback):
     def __init__(self, bar, task, label: str, unit: str, deadline: float):
         super().__init__()
         self.bar, self.task, self.label, self.unit, self.deadline = bar, task, label, unit, deadline
+        self.batches = 0  # how many ran: the history says whether the budget cut the epoch short
 
     def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
         loss = (logs or {}).get("loss", float("nan"))
         self.bar.update(self.task, advance=1, description=f"{self.label} loss {loss:.3f} {self.unit}")
         if time.perf_counter() > self.deadline:
@@ -78,13 +80,16 @@ class LanguageModelTrainer:
         data = self.splits["train"].windows(training.sequence_length, np.random.default_rng(training.seed + epoch))
         # over several devices every batch must split evenly: the ragged tail waits for another epoch
         used = len(data.inputs) // training.batch_size * training.batch_size if self.replicas > 1 else None
-        task = bar.add_task(label, total=-(-len(data.inputs[:used]) // training.batch_size))
+        batches = -(-len(data.inputs[:used]) // training.batch_size)
+        task = bar.add_task(label, total=batches)
+        progress = BatchProgress(bar, task, label, self.loss_unit, deadline)
         history = self.model.fit(data.inputs[:used], data.targets[:used], sample_weight=data.weights[:used],
                                  batch_size=training.batch_size, initial_epoch=epoch, epochs=epoch + 1, verbose=0,
-                                 callbacks=[BatchProgress(bar, task, label, self.loss_unit, deadline), *self.callbacks])
+                                 callbacks=[progress, *self.callbacks])
         bar.remove_task(task)
         loss, valid = history.history["loss"][-1], split_nll(self.model, self.splits["valid"])
-        entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"], "valid_nll_per_token": valid["nll_per_token"]}
+        entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"], "valid_nll_per_token": valid["nll_per_token"],
+                 "batches": progress.batches, "of_batches": batches}
         summary = (f"loss {loss:.4f} {self.loss_unit}  valid {valid['nll_per_step']:.4f} nats/step "
                    f"{valid['nll_per_token']:.4f} nats/token")
         scalars = {k: valid[k] for k in ("nll_per_step", "nll_per_token", "bits_per_token")}

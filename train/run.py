@@ -21,15 +21,19 @@ from pathlib import Path
 import numpy as np
 
 from ..models import recurrent
-from ..models.files import atomic_write, load_npz, save_json, save_npz
+from ..models.files import atomic_write, load_npz, save_json, save_npz, save_or_fallback
 from ..models.notes import END, START
 from .backend import distribute, hardware, log_scalars
 from .corpus import load_corpus
 from .corpus_stats import notes_per_bar, polyphony_p99
-from .dataset import EncodedSplit, prepare_splits
-from .progress import progress_display
+from .dataset import fill_empty_splits, prepare_splits
+from .progress import phase, progress_display
 
 keras = recurrent.keras
+
+# Of `training.max_minutes`, the share the epochs may take; ingest, the test figures and the density
+# calibration after them fit in the rest, so the budget bounds the whole `musigan train` command.
+TRAINING_SHARE = 0.8
 
 
 class RunError(RuntimeError):
@@ -49,8 +53,9 @@ class EpochResult:
 
 class Run:
     def __init__(self, preset, run_dir: Path, console, epochs: int | None = None, resume: bool = False,
-                 progress: bool = True, output_stem: Path | None = None):
+                 progress: bool = True, output_stem: Path | None = None, started: float | None = None):
         self.preset, self.config, self.console = preset, preset.config, console
+        self.started = time.perf_counter() if started is None else started  # when the command began
         self.output_stem = Path(output_stem or preset.output_stem)
         self.run_dir, self.progress = Path(run_dir), progress
         self.epochs = epochs or self.config.training.epochs
@@ -96,7 +101,8 @@ class Run:
             self.console.print(f"epoch {epoch + 1}: {result.summary}{'  (best)' if improved else ''}  {seconds:.0f}s",
                                highlight=False)
         weights = load_npz(self.best_file)
-        metrics, parameters, data = trainer.export(weights)
+        with phase("measuring the test split", self.progress, self.console):
+            metrics, parameters, data = trainer.export(weights)
         return self.publish(weights, trainer.kind, metrics, parameters, **data)
 
     def make_trainer(self):
@@ -121,19 +127,7 @@ class Run:
         if not self.splits["train"].pieces:
             raise RunError(f"{self.preset.name}: the corpus has no usable train pieces (every piece is out of the "
                            "encoding's range or in valid/test)")
-        self.fill_empty_splits()
-
-    def fill_empty_splits(self) -> None:
-        """A tiny corpus still trains: an empty valid split is a slice of train, an empty test split is valid."""
-        train = self.splits["train"]
-        if not self.splits["valid"].pieces:
-            tail = train.pieces[-max(1, len(train.pieces) // 10):]
-            self.splits["valid"] = EncodedSplit(tail, self.encoding)
-            self.console.print(f"no valid pieces: validating on the last {len(tail)} train piece(s), so valid "
-                               "figures are optimistic (set data.split in the preset to choose)")
-        if not self.splits["test"].pieces:
-            self.splits["test"] = self.splits["valid"]
-            self.console.print("no test pieces: the card's test figures are measured on the valid pieces")
+        fill_empty_splits(self.splits, self.encoding, lambda line: self.console.print(line, highlight=False))
 
     # --- the loop's bookkeeping ------------------------------------------------------------------
     def epoch_loop(self):
@@ -143,13 +137,21 @@ class Run:
         from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
         training = self.config.training
-        budget = training.max_minutes * 60 or float("inf")
+        budget = training.max_minutes * 60 * TRAINING_SHARE or float("inf")
         columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with progress_display(self.progress, self.console, columns) as bar:
             for epoch in range(self.state["epoch"], self.epochs):
-                if self.state["bad_epochs"] >= training.patience or self.state["seconds"] >= budget:
+                now = time.perf_counter()
+                spent = self.state["seconds"] >= budget or now >= self.started + budget
+                if self.state["bad_epochs"] >= training.patience or (spent and self.state["epoch"] > 0):
                     break
-                yield bar, epoch, time.perf_counter() + budget - self.state["seconds"]
+                yield bar, epoch, min(now + budget - self.state["seconds"], self.started + budget)
+
+    @property
+    def deadline(self) -> float | None:
+        """When the whole command must be done (perf_counter), or None without a budget."""
+        minutes = self.config.training.max_minutes
+        return self.started + minutes * 60 if minutes else None
 
     def decay_on_plateau(self, trainer, improved: bool) -> None:
         """Every `lr_patience` epochs without a better valid score, multiply the learning rate by
@@ -196,8 +198,11 @@ class Run:
                      "notes_per_bar": notes_per_bar(self.splits["train"].pieces), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
-        self.output_stem.parent.mkdir(parents=True, exist_ok=True)
-        save_npz(self.output_stem.with_suffix(".npz"), weights)
-        save_json(self.output_stem.with_suffix(".json"), card)
+        try:
+            self.output_stem.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # save_or_fallback says where they went instead
+        save_or_fallback(lambda path: save_npz(path, weights), self.output_stem.with_suffix(".npz"), "the weights")
+        save_or_fallback(lambda path: save_json(path, card), self.output_stem.with_suffix(".json"), "the card")
         save_json(self.run_dir / "card.json", card)
         return card

@@ -36,11 +36,11 @@ def test_unknown_command_fails_with_usage():
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
-def test_a_close_that_hangs_still_ends_the_session():
+def test_a_close_that_hangs_still_ends_the_session_with_its_own_status():
     import subprocess
     import sys
 
-    code = "import time; from musigan.cli.session_safety import exit_within; exit_within(0.2); time.sleep(30)"
+    code = "import time; from musigan.cli.session_safety import exit_within; exit_within(0.2, 3); time.sleep(30)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert "did not close within 0.2 s" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -9,55 +9,9 @@ import time
 
 import pytest
 import rtmidi
+from musigan.live.jack import Peer, held
 from musigan.live.ports import PortError, open_output
-
-
-class Client:
-    """An independent MIDI client: plays into musigan's input, listens to musigan's output."""
-
-    def __init__(self, clock: bool = False):
-        self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name="tester")
-        self.inp = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name="tester")
-        self.inp.ignore_types(sysex=True, timing=not clock, active_sense=True)
-        self.received = []
-        self.inp.set_callback(lambda event, _: self.received.append((time.perf_counter(), event[0])))
-
-    def connect(self):
-        outs, ins = self.out.get_ports(), self.inp.get_ports()
-        self.out.open_port(next(i for i, p in enumerate(outs) if p.endswith(":musigan in")))
-        self.inp.open_port(next(i for i, p in enumerate(ins) if p.endswith(":musigan")))
-        time.sleep(0.2)  # JACK makes connections asynchronously; a note sent sooner can be lost
-
-    def send(self, *data):
-        self.out.send_message(list(data))
-
-    def until(self, data, predicate, tries=3, timeout=2.0) -> bool:
-        """Send `data` until `predicate(received)` holds: the JACK dummy transport itself loses about
-        one message in 300 (a bare rtmidi pair measures the same), which a test must not read as ours."""
-        return any(self.send(*data) or self.wait_for(predicate, timeout) for _ in range(tries))
-
-    def wait_for(self, predicate, timeout=5.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate(self.received):
-                return True
-            time.sleep(0.005)
-        return False
-
-    def close(self):
-        self.inp.close_port()
-        self.out.close_port()
-
-
-def held(received):
-    """Pitches left sounding by what was received (note-ons minus note-offs)."""
-    sounding = set()
-    for _, data in received:
-        if data[0] & 0xF0 == 0x90 and data[2] > 0:
-            sounding.add(data[1])
-        elif data[0] & 0xF0 in (0x80, 0x90):
-            sounding.discard(data[1])
-    return sounding
+from support import need_jackd
 
 
 def start_play(tmp_path, *extra, env=None):
@@ -82,7 +36,7 @@ def session(tmp_path, *extra, clock=False):
     """`musigan play` with the test's client connected (hearing MIDI clock too, if `clock`); whatever
     happens, nothing outlives the test."""
     process, lines = start_play(tmp_path, *extra)
-    client = Client(clock)
+    client = Peer("tester", clock)
     try:
         client.connect()
         yield process, lines, client
@@ -112,7 +66,7 @@ def test_harmonize_over_real_ports_and_sigterm_leaves_nothing_held(jack_server, 
     with session(tmp_path, "--mode", "harmonize") as (process, lines, client):
         assert client.until((0x90, 72, 100), lambda r: len(held(r)) >= 1), lines
         voices = held(client.received)
-        assert voices and all(v < 72 for v in voices)
+        assert voices and all(pitch < 72 for _, pitch in voices)
         assert client.until((0x80, 72, 0), lambda r: not held(r))
         assert client.until((0x90, 74, 100), lambda r: held(r))  # voices sounding again, then it is told to stop
         stop_and_check_released(process, client, lines)
@@ -190,6 +144,7 @@ def test_a_vanished_output_peer_is_said_once_and_reconnected(jack_server, tmp_pa
 
 
 def test_the_jack_server_dying_ends_the_session_with_its_reason(tmp_path):
+    need_jackd()
     server = f"musigan-doomed-{os.getpid()}"
     env = {**os.environ, "JACK_DEFAULT_SERVER": server, "JACK_NO_AUDIO_RESERVATION": "1"}
     jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "64"],

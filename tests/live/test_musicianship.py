@@ -38,8 +38,13 @@ def harmonize_legato_with_early_releases(voices: int, seed: int):
         events += [(i * 4 + 0.05, mido.Message("note_on", note=pitch, velocity=80)),
                    (i * 4 + 3.9, mido.Message("note_off", note=pitch))]
     counts = []
-    engine.log = lambda line: counts.append(line.count(",") + 1) if "voices under it [" in line and "[]" not in line \
-        else counts.append(0) if "voices under it []" in line else None
+
+    def count_voices(line):  # "heard G4 at bar 1 beat 1; voices under it D4 B3 G2" (or "... it none")
+        if "voices under it " in line:
+            named = line.split("voices under it ")[1].split()
+            counts.append(0 if named == ["none"] else len(named))
+
+    engine.log = count_voices
     drive(engine, SimulatedClock(), events, len(melody) * 4)
     return counts
 
