@@ -23,30 +23,14 @@ import numpy as np
 import rtmidi
 from live_latency import JACK, open_named, start_client
 
-from musigan.live.jack import dummy_jack_server
+from musigan.live.jack import Peer, dummy_jack_server, held
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-class Listener:
-    """musigan's output as a DAW hears it: the notes it leaves sounding."""
-
-    def __init__(self, index: int):
-        self.port = rtmidi.MidiIn(JACK, name=f"exit-listener-{index}")
-        self.port.ignore_types(sysex=True, timing=True, active_sense=True)
-        self.sounding: set[tuple[int, int]] = set()
-        self.all_notes_off = False
-        self.port.set_callback(self.hear)
-
-    def hear(self, event, _) -> None:
-        status, *data = event[0]
-        kind, channel = status & 0xF0, status & 0x0F
-        if kind == 0x90 and data[1] > 0:
-            self.sounding.add((channel, data[0]))
-        elif kind in (0x80, 0x90):
-            self.sounding.discard((channel, data[0]))
-        elif kind == 0xB0 and data[0] == 123:
-            self.all_notes_off = True
+def silent(received) -> bool:
+    """Nothing left sounding, and All Notes Off (CC 123) heard."""
+    return not held(received) and any(d[0] & 0xF0 == 0xB0 and d[1] == 123 for _, d in received)
 
 
 def one_round(index: int, preset: str, record: str) -> tuple[float, str, bool]:
@@ -54,8 +38,8 @@ def one_round(index: int, preset: str, record: str) -> tuple[float, str, bool]:
                "--mode", "respond", "--preset", preset, "--bpm", "240", "--answer-bars", "2", "--seed", str(index),
                "--record", record]
     process, lines, _ = start_client(command)
-    listener = Listener(index)
-    open_named(listener.port, ":musigan")
+    listener = Peer(f"exit-listener-{index}")  # stays, as a DAW does
+    listener.connect()
     player = rtmidi.MidiOut(JACK, name=f"exit-player-{index}")
     open_named(player, ":musigan in")
     time.sleep(0.2)  # JACK connects asynchronously
@@ -63,9 +47,7 @@ def one_round(index: int, preset: str, record: str) -> tuple[float, str, bool]:
         player.send_message([0x90, pitch, 90])
         time.sleep(0.1)
         player.send_message([0x80, pitch, 0])
-    deadline = time.perf_counter() + 10
-    while not listener.sounding and time.perf_counter() < deadline:
-        time.sleep(0.005)
+    listener.wait_for(held, timeout=10)
     player.close_port()  # the player leaves while the answer sounds
     player.delete()
     time.sleep(0.05 * (index % 5))  # the signal lands at different moments of the answer
@@ -78,15 +60,11 @@ def one_round(index: int, preset: str, record: str) -> tuple[float, str, bool]:
         process.kill()
         process.wait()
     seconds = time.perf_counter() - sent
-    deadline = time.perf_counter() + 2  # the listener's own client may be a few cycles behind on a busy machine
-    while not (listener.all_notes_off and not listener.sounding) and time.perf_counter() < deadline:
-        time.sleep(0.005)
-    clean = not listener.sounding and listener.all_notes_off and process.returncode == 0
-    listener.port.close_port()
-    listener.port.delete()
+    clean = listener.wait_for(silent, timeout=2) and process.returncode == 0  # the listener may lag a cycle
+    listener.close()
     if not clean:
-        print(f"  round {index}: exit {process.returncode}, left sounding {sorted(listener.sounding)}, "
-              f"all notes off {listener.all_notes_off}; " + " | ".join(l.strip() for l in lines[-4:]), flush=True)
+        print(f"  round {index}: exit {process.returncode}, left sounding {sorted(held(listener.received))}; "
+              + " | ".join(line.strip() for line in lines[-4:]), flush=True)
     return seconds, signal.Signals(ending).name, clean
 
 

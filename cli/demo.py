@@ -77,6 +77,7 @@ def over_ports(companion, settings, recorder, events, total, api, output, source
         runner.run(duration=total * clock.step_seconds + 0.2)
     finally:
         engine.close()
+        source.settle()
         player.close_port()
     return engine.tracker.sent_on
 

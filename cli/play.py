@@ -6,6 +6,7 @@ goes through `Engine.close()`, which releases every note and sends All Notes Off
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -203,6 +204,8 @@ def play(companion, settings, args, recorder, started: float) -> int:
             released = engine.close()
             if runner.clock_out:
                 runner.clock_out.stop()
+            if not runner.failure:
+                source.settle()  # the last note-offs reach every peer before any port closes
         if runner.failure:
             failure.append(runner.failure)
         say(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
@@ -211,6 +214,8 @@ def play(companion, settings, args, recorder, started: float) -> int:
         code = 1 if failure else 0
         if failure:
             print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
+        if runner.failure:  # the MIDI server is gone: its clients can only be left, not closed
+            os._exit(code)
         closing = exit_within(CLOSE_SECONDS, code)
     closing.cancel()  # the ports closed
     if recorder:

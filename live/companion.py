@@ -16,35 +16,11 @@ from ..models.notes import NoteSequence
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
 from ..models.tonality import home_shift, key_bias
+from .gan_companion import GanCompanion
+from .sampler_knobs import SamplerKnobs
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
-
-
-class SamplerKnobs:
-    """The player's temperature and density knobs, on the companion's `sampler`."""
-
-    @property
-    def notes_per_bar(self) -> float | None:
-        """The corpus's density the companion keeps to (None: the model's own)."""
-        return None if self.sampler.density is None else self.sampler.density.notes_per_bar
-
-    @property
-    def density_scale(self) -> float:
-        return 1.0 if self.sampler.density is None else self.sampler.density.scale
-
-    @density_scale.setter
-    def density_scale(self, value: float) -> None:
-        if self.sampler.density is not None:
-            self.sampler.density.scale = value
-
-    @property
-    def temperature(self) -> float:
-        return self.sampler.temperature
-
-    @temperature.setter
-    def temperature(self, value: float) -> None:
-        self.sampler.temperature = value
 
 
 class Companion(SamplerKnobs):
@@ -268,8 +244,6 @@ def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
     """The live companion of a preset: a GAN's phrase companion, else the language-model companion of
     its encoding."""
     if preset.config.model.kind == "gan":
-        from .gan_companion import GanCompanion
-
         return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)
     encoding = preset.encoding()
     sampler = Sampler.from_preset(preset, temperature, top_p, seed)

@@ -7,19 +7,18 @@ path out of a mode (switch, barge-in, panic, shutdown) leaves nothing hanging.
 """
 from __future__ import annotations
 
-import math
 from collections import deque
 
 import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.music_words import bar_beat, pitch_name, pitch_names
-from ..models.notes import PITCH, NoteSequence
 from ..models.tonality import key_of
-from .answers import Schedule, call_sequence, onsets
+from .answers import Schedule
 from .knobs import KNOBS
 from .looper import Looper
-from .performance import STATE_VALUES, click, follow_dynamics, voice_rank
+from .modes import respond, solo
+from .performance import STATE_VALUES, click, follow_dynamics
 from .settings import LiveSettings
 from .tracker import NoteTracker
 
@@ -62,7 +61,7 @@ class Engine:
             split = self.settings.voice_channels and channel is not None
             self.recorder.record(f"musigan ch{channel + 1}" if split else "musigan", message, self.position)
 
-    def _on(self, pitch: int, velocity: int | None = None, voice: int = 0) -> None:
+    def play_note(self, pitch: int, velocity: int | None = None, voice: int = 0) -> None:
         """Start a companion note; with `voice_channels`, voice 0 (the top) on the first, and so down."""
         channels = self.settings.voice_channels
         channel = channels[min(voice, len(channels) - 1)] if channels else self.settings.channel_out
@@ -84,7 +83,7 @@ class Engine:
     def dynamics(self) -> int:
         return follow_dynamics(self.recent_velocities, round(self.position), self.steps_per_bar)
 
-    def _off(self, pitch: int) -> None:
+    def stop_note(self, pitch: int) -> None:
         self.tracker.note_off(self.channel_of.get(pitch, self.settings.channel_out), pitch)
 
     def release_all(self) -> int:
@@ -158,7 +157,7 @@ class Engine:
             self._release_voices(pitch)
             voices = []
             for index, voice in enumerate(self.companion.voices_under(pitch, self.settings.voices)):
-                self._on(voice, velocity, index)
+                self.play_note(voice, velocity, index)
                 voices.append(voice)
             self.harmony[pitch] = voices
             self.log(f"heard {pitch_name(pitch)} at {self.where(position)}; voices under it {pitch_names(voices)}")
@@ -179,7 +178,7 @@ class Engine:
     def _release_voices(self, melody: int) -> None:
         for voice in self.harmony.pop(melody, []):
             self.released[voice] = self.position
-            self._off(voice)
+            self.stop_note(voice)
 
     def _control(self, control: int, value: int) -> None:
         if control == 64:
@@ -234,10 +233,10 @@ class Engine:
         elif self.silenced:
             self.companion.step(set(self.keys) | self.struck, sample=False)  # it keeps listening, silently
         elif mode == "respond":
-            self._respond(step)
+            respond(self, step)
             self._play_due(step)  # an answer found at this step begins at it
         else:
-            self._solo(step)
+            solo(self, step)
         self.struck.clear()
         self._say_state()
 
@@ -259,7 +258,7 @@ class Engine:
 
     def _play_due(self, step: int) -> None:
         for kind, pitch, voice in self.schedule.due(step):
-            self._on(pitch, voice=voice) if kind == "on" else self._off(pitch)
+            self.play_note(pitch, voice=voice) if kind == "on" else self.stop_note(pitch)
 
     def sounding_at(self, step: int) -> set[int]:
         """What a musician would call the music at this step boundary: what sounds now, and what was
@@ -268,77 +267,6 @@ class Engine:
         recent = {pitch for pitch, when in self.released.items() if when > step - GRACE_STEPS}
         self.released.clear()
         return set(self.keys) | {p for _, p in self.tracker.held} | recent
-
-    def _respond(self, step: int) -> None:
-        """Answer a call that has ended (or, past --max-listen, one that has not); on the bar, play
-        the loop again or a mutation of the last answer."""
-        if not self.schedule:
-            self.cutting_in = False
-        on_bar = step % self.steps_per_bar == 0
-        if on_bar and self.looper.mutate_pending and self.looper.call is not None:
-            self.looper.mutate_pending = False
-            self.release_all()
-            variation = self._sample_answer(self.looper.call, len(self.looper.frames))
-            self.looper.keep(variation, self.looper.call)  # loop on, the variation is what repeats
-            self.schedule.add_frames(step, variation)
-            return
-        if on_bar and self.looper.on and self.looper.frames and not self.schedule and not self.keys:
-            self.schedule.add_frames(step, self.looper.frames)
-            return
-        begun = [start for _, start, _, _ in self.phrase] + [start for start, _ in self.keys.values()]
-        if not begun or self.answering:
-            return
-        gap = self.settings.phrase_gap_beats * self.companion.steps_per_quarter
-        ended = self.phrase and not self.keys and not self.sustain and step - self.last_release >= gap
-        if ended and self.last_release - min(begun) >= self.settings.min_listen_bars * self.steps_per_bar:
-            self._answer(step)
-        elif self.settings.max_listen_bars and step - min(begun) >= self.settings.max_listen_bars * self.steps_per_bar:
-            self.phrase += [(pitch, start, step, v) for pitch, (start, v) in self.keys.items()]
-            self.keys = {pitch: (float(step), v) for pitch, (_, v) in self.keys.items()}
-            self.cutting_in = True
-            self._answer(step)
-
-    def _answer(self, step: int) -> None:
-        """Answer the call at once, on the grid: the silence that ended it already took its time."""
-        phrase = call_sequence(self.phrase, self.companion.steps_per_quarter)
-        self.phrase.clear()
-        per_beat = self.companion.steps_per_quarter
-        bars = self.settings.answer_bars
-        length = bars * self.steps_per_bar if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
-        frames = self._sample_answer(phrase, length)
-        self.looper.keep(frames, phrase)
-        self.schedule.add_frames(step, frames)
-        answer = onsets(frames)
-        self.log(f"heard {len(phrase)} notes {pitch_names(phrase.notes[:, PITCH])}; answering {len(answer)} notes "
-                 f"{pitch_names(answer)} from {self.where(step)}")
-
-    def _sample_answer(self, call: NoteSequence, length: int) -> list[set[int]]:
-        self.companion.listen(call)
-        return [self.companion.step() for _ in range(length)]
-
-    def _solo(self, step: int) -> None:
-        heard = set(self.keys) | self.struck
-        if self.position < self.count_in_steps:  # counting in: it listens, and starts with the first bar after
-            self.companion.step(heard, sample=False)
-            return
-        index = self.looper.solo_index(step, self.steps_per_bar)
-        if index is None or self.looper.resampling:
-            frame = self.companion.step(heard)
-            if index is not None:
-                self.looper.resampled(index, frame)
-        else:  # looping: it plays the loop and goes on listening to it and to the player
-            frame = set(self.looper.frames[index])
-            self.companion.step(heard | frame, sample=False)
-        if index == 0:  # each pass strikes its notes afresh: a note held over the loop's seam is no drone
-            for pitch in sorted(self.solo_notes):
-                self._off(pitch)
-            self.solo_notes = set()
-        self.looper.played(frame)
-        for pitch in sorted(self.solo_notes - frame):
-            self._off(pitch)
-        for pitch in sorted(frame - self.solo_notes):
-            self._on(pitch, voice=voice_rank(pitch, frame))
-        self.solo_notes = frame
 
     def close(self) -> int:
         """Shut down: release every note and send All Notes Off on the channels used."""

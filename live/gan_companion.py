@@ -18,7 +18,7 @@ from ..models.preset_schema import Model
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
 from ..models.tonality import key_bias
-from .companion import SamplerKnobs
+from .sampler_knobs import SamplerKnobs
 
 
 class GanCompanion(SamplerKnobs):

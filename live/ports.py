@@ -15,9 +15,9 @@ API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
              "coremidi": rtmidi.API_MACOSX_CORE, "windows": rtmidi.API_WINDOWS_MM}
 
 
-# JACK hands sent messages over on its next process cycle; RtMidi's own close waits (up to 1 s) for that
-# cycle to empty its buffer, and this margin lets the peers' clients read them before the port goes.
-DRAIN_SECONDS = 0.1
+# A margin before an output port closes, for a MIDI system that hands messages over a moment after they
+# are sent (JACK's cycles are waited for exactly: InputPort.settle).
+DRAIN_SECONDS = 0.05
 
 
 INPUT_QUEUE = 8192  # messages rtmidi keeps for the poll: seconds of a 2,000 events/s flood
@@ -162,6 +162,14 @@ class InputPort(Port):
             times.append(times[-1] - delta)
         return [(t, data) for t, (data, _) in zip(reversed(times), items)]
 
+    def settle(self, timeout: float = 0.5) -> bool:
+        """Before the ports close, let what was sent last (the final note-offs, All Notes Off) reach
+        every peer. Under JACK a message goes out on the client's next cycle, and a port closed in
+        that very cycle can take it along (a loaded machine stalls cycles past any fixed wait): three
+        round trips of the guard's F7 through the graph prove the cycles ran. Other APIs hand a
+        message over as it is sent."""
+        return self.guard is None or self.guard.round_trips(self.rt, 3, timeout)
+
     def close(self) -> None:
         if self.guard:
             self.guard.close()
@@ -191,9 +199,27 @@ class SysexGuard:
         while not self.stopped.wait(self.PERIOD):
             self.out.send_message([0xF7])
 
-    def close(self) -> None:
+    def stop(self) -> None:
         self.stopped.set()
-        self.thread.join()  # it may be inside a send: the client goes only after
+        self.thread.join()  # it may be inside a send: nothing else may use the client before it is out
+
+    def round_trips(self, listener, count: int, timeout: float) -> bool:
+        """Send F7s one at a time and wait for each to arrive on `listener` (musigan's input, whose
+        queue nothing else reads now): each arrival is a JACK cycle that ran after what was sent
+        before. False if the graph did not run that often within `timeout` seconds."""
+        self.stop()  # from now on every F7 on the wire is one of these
+        deadline = time.perf_counter() + timeout
+        for _ in range(count):
+            self.out.send_message([0xF7])
+            while (item := listener.get_message()) is None or item[0] != [0xF7]:
+                if time.perf_counter() > deadline:
+                    return False
+                if item is None:
+                    time.sleep(0.0005)
+        return True
+
+    def close(self) -> None:
+        self.stop()
         self.out.close_port()
         self.out.delete()
 

@@ -22,7 +22,7 @@ from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .gan_step import StatelessGan
 from .music_stats import compare_sets
-from .run import EpochResult
+from .epoch_result import EpochResult
 
 keras = recurrent.keras
 MONITOR_PHRASES = 48

@@ -14,7 +14,7 @@ from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .backend import tensorboard
 from .evaluate import split_nll
-from .run import EpochResult
+from .epoch_result import EpochResult
 
 keras = recurrent.keras
 
@@ -88,8 +88,8 @@ class LanguageModelTrainer:
                                  callbacks=[progress, *self.callbacks])
         bar.remove_task(task)
         loss, valid = history.history["loss"][-1], split_nll(self.model, self.splits["valid"])
-        entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"], "valid_nll_per_token": valid["nll_per_token"],
-                 "batches": progress.batches, "of_batches": batches}
+        entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"],
+                 "valid_nll_per_token": valid["nll_per_token"], "batches": progress.batches, "of_batches": batches}
         summary = (f"loss {loss:.4f} {self.loss_unit}  valid {valid['nll_per_step']:.4f} nats/step "
                    f"{valid['nll_per_token']:.4f} nats/token")
         scalars = {k: valid[k] for k in ("nll_per_step", "nll_per_token", "bits_per_token")}

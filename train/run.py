@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,6 +26,9 @@ from .backend import distribute, hardware, log_scalars
 from .corpus import load_corpus
 from .corpus_stats import notes_per_bar, polyphony_p99
 from .dataset import fill_empty_splits, prepare_splits
+from .epoch_result import EpochResult
+from .gan_trainer import GanTrainer
+from .lm_trainer import LanguageModelTrainer
 from .progress import phase, progress_display
 
 keras = recurrent.keras
@@ -38,17 +40,6 @@ TRAINING_SHARE = 0.8
 
 class RunError(RuntimeError):
     """A run folder in a state that training must not overwrite; the message says what to do."""
-
-
-@dataclass
-class EpochResult:
-    """What a trainer reports after one epoch: the weights, the validation score that picks the best
-    epoch, the history entry, TensorBoard scalars and the progress line."""
-    weights: dict
-    score: float
-    entry: dict
-    summary: str
-    scalars: dict = field(default_factory=dict)
 
 
 class Run:
@@ -106,11 +97,8 @@ class Run:
         return self.publish(weights, trainer.kind, metrics, parameters, **data)
 
     def make_trainer(self):
-        if self.config.model.kind == "gan":
-            from .gan_trainer import GanTrainer as Trainer
-        else:
-            from .lm_trainer import LanguageModelTrainer as Trainer
-        return Trainer(self.config, self.encoding, self.splits, self.run_dir)
+        trainer = GanTrainer if self.config.model.kind == "gan" else LanguageModelTrainer
+        return trainer(self.config, self.encoding, self.splits, self.run_dir)
 
     # --- data ------------------------------------------------------------------------------------
     def prepare(self) -> None:
