@@ -29,12 +29,12 @@ PULL = LiveSettings().key_pull
 PRESETS = {"folk-lstm": "respond", "bach-chorales-gru": "respond", "bach-gan": "respond", "bach-harmony": "harmonize"}
 
 
-def make_call(rng, key, steps_per_quarter: int):
-    """Eight quarter notes on the scale of `key`, tonic first and last, around middle C to C6."""
+def make_call(rng, key, steps_per_quarter: int, notes: int = 8):
+    """`notes` quarter notes on the scale of `key`, tonic first and last, around middle C to C6."""
     tonic, mode = key
     scale = [60 + (tonic + step) % 12 for step in SCALES[mode] if step != 11 or mode == "major"]
     degree, pitches = 0, []
-    for _ in range(8):
+    for _ in range(notes):
         pitches.append(scale[degree % len(scale)] + 12 * (degree // len(scale)))
         degree = int(np.clip(degree + rng.choice([-2, -1, 1, 2]), -2, 9))
     pitches[-1] = pitches[0]

@@ -18,6 +18,7 @@ from ..live.ports import (
     new_client,
     open_input,
     open_output,
+    port_names,
 )
 from ..live.simulation import MemoryOutput, SimulatedClock, drive
 from ..models.files import save_or_fallback
@@ -61,7 +62,7 @@ def over_ports(companion, settings, recorder, events, total, api, output, source
     clock = InternalClock(settings.bpm, companion.steps_per_quarter, time.perf_counter())
     runner = Runner(engine, clock, source)
     player = new_client(rtmidi.MidiOut, api, "musigan demo player")
-    ports = player.get_ports()
+    ports = port_names(player)
     player.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{VIRTUAL_INPUT}") or p == VIRTUAL_INPUT))
     say(f"playing on {output.description}: connect it to a synth or DAW to hear the answers")
 

@@ -6,6 +6,7 @@ into the model first and written on its own track before the continuation.
 from __future__ import annotations
 
 from .args import add_preset_options, add_sampling_options, fail, number
+from .clips import write_piece
 from .output_paths import output_problem
 
 
@@ -28,8 +29,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..models.generation import generate_piece
-    from ..models.files import save_or_fallback
-    from ..models.midi_file import UnreadableFile, read_midi, write_midi
+    from ..models.midi_file import UnreadableFile, read_midi
     from ..models.notes import VOICE
     from ..models.presets import PresetError, get_preset
 
@@ -43,11 +43,7 @@ def run(args) -> int:
         return fail("generate", f"{args.primer}: {exc}")
     except (PresetError, ValueError) as exc:  # a bad preset, weights that do not fit, a primer out of range
         return fail("generate", exc)
-    path = save_or_fallback(lambda to: write_midi(piece, to), args.out, "the piece")
     played = int(np.count_nonzero(piece.notes[:, VOICE] == piece.voice_names.index("musigan")))
-    print(f"wrote {path}: {played} notes over {args.bars} bars from {preset.name} (seed {args.seed})")
-    if args.plot:
-        from .plot import draw_piano_roll
-
-        print(f"wrote {draw_piano_roll(path)}")
+    write_piece(piece, args.out, args.plot, f"{played} notes over {args.bars} bar{'s' if args.bars > 1 else ''} "
+                                            f"from {preset.name} (seed {args.seed})")
     return 0

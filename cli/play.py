@@ -262,7 +262,8 @@ def status_view(engine, runner, args):
     from rich.text import Text
 
     def line():
-        return Text(f"{engine.companion.name} | {engine.settings.mode} | {getattr(runner.clock, 'bpm', 0):.0f} bpm | "
-                    f"in {engine.notes_in} out {engine.tracker.sent_on} | {runner.latency.summary()} | Ctrl-C to stop")
+        return Text(f"{engine.companion.name} | {engine.settings.mode} | {engine.where(engine.position)} | "
+                    f"{getattr(runner.clock, 'bpm', 0):.0f} bpm | heard {engine.notes_in} played {engine.tracker.sent_on} | "
+                    f"{runner.latency.summary()} | Ctrl-C to stop")
 
     return Live(get_renderable=line, refresh_per_second=4, transient=True)

@@ -13,8 +13,8 @@ import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.music_words import bar_beat, pitch_name, pitch_names
-from ..models.tonality import key_of
 from .answers import Schedule
+from .key_tracker import KeyTracker
 from .knobs import KNOBS
 from .looper import Looper
 from .modes import respond, solo
@@ -45,7 +45,7 @@ class Engine:
         self.notes_in = 0
         self.silenced = False                           # after a panic: no answer or solo until the player plays
         self.recent_velocities: deque[int] = deque(maxlen=8)  # the player's dynamics, which answers follow
-        self.recent_pitches: deque[int] = deque(maxlen=16)    # the player's key, which answers keep
+        self.key = KeyTracker()                         # the player's key, which answers keep
         self.on_program = None                          # set by the runner: program change -> preset
         self.on_tempo = None                            # set by the runner: the tempo knob -> the internal clock
         self.looper = self._new_looper()
@@ -147,7 +147,8 @@ class Engine:
         self.notes_in += 1
         self.silenced = False
         self.recent_velocities.append(velocity)
-        self.recent_pitches.append(pitch)
+        if self.key.hear(pitch):  # before any voice is chosen: the note being played counts
+            self.companion.set_key(self.key.key, self.key.pull(self.settings.key_pull))
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
         if self.settings.mode == "respond" and self.answering and not self.cutting_in:
@@ -215,6 +216,7 @@ class Engine:
         self.release_all()
         self.phrase.clear()
         companion.temperature = self.companion.temperature
+        companion.set_key(self.key.key, self.key.pull(self.settings.key_pull))
         self.companion = companion
         self.looper = self._new_looper()
         self.log(f"preset {companion.name}")
@@ -223,8 +225,6 @@ class Engine:
     def on_step(self, step: int) -> None:
         """Grid step `step` begins: play what is due, then let the mode think."""
         self.position = float(step)
-        if self.struck:  # off the note path: a key is found once a step, not on every note
-            self.companion.set_key(key_of(self.recent_pitches), self.settings.key_pull)
         self._play_due(step)
         self._click(step)
         mode = self.settings.mode

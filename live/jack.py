@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from .ports import port_names
+
 
 def realtime_allowed() -> bool:
     """Whether this process may schedule threads in real time (root, or the rtprio limit that the
@@ -72,6 +74,7 @@ class Peer:
     def __init__(self, name: str = "tester", clock: bool = False):
         import rtmidi
 
+        self.name = name
         self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=name)
         self.inp = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=name, queue_size_limit=8192)
         self.inp.ignore_types(sysex=True, timing=not clock, active_sense=True)
@@ -81,19 +84,27 @@ class Peer:
         self.thread.start()
 
     def _listen(self) -> None:
-        """rtmidi's deltas (from JACK's frame times) give each message's time after the one before."""
-        last = None
+        """Each message stamped when taken from the queue: within a poll period of its arrival."""
         while not self.stopped.wait(self.POLL_SECONDS):
             while (item := self.inp.get_message()) is not None:
-                data, delta = item
-                last = time.perf_counter() if last is None else last + delta
-                self.received.append((last, data))
+                self.received.append((time.perf_counter(), item[0]))
 
-    def connect(self, into: str = ":musigan in", hear: str = ":musigan") -> None:
+    def connect(self, into: str = ":musigan in", hear: str = ":musigan", timeout: float = 20.0) -> None:
+        """Connect to musigan's ports and wait until JACK has made both connections (it makes them
+        asynchronously: on a busy machine a note sent a fixed while later can still be lost)."""
+        targets = []
         for port, suffix in ((self.out, into), (self.inp, hear)):
-            names = port.get_ports()
-            port.open_port(next(i for i, name in enumerate(names) if name.endswith(suffix)))
-        time.sleep(0.2)  # JACK makes connections asynchronously; a note sent sooner can be lost
+            names = port_names(port)
+            target = next(name for name in names if name.endswith(suffix))
+            before = len(connections().get(target, []))
+            port.open_port(names.index(target))
+            targets.append((target, before))
+        deadline = time.time() + timeout
+        while not all(len(connections().get(t, [])) > n for t, n in targets):
+            if time.time() > deadline:
+                raise RuntimeError(f"JACK did not connect {self.name} to {[t for t, _ in targets]} "
+                                   f"within {timeout:g} s")
+            time.sleep(0.02)
 
     def send(self, *data) -> None:
         self.out.send_message(list(data))
@@ -132,3 +143,17 @@ def held(received) -> set[tuple[int, int]]:
         elif kind in (0x80, 0x90):
             sounding.discard((channel, data[1]))
     return sounding
+
+
+def connections() -> dict[str, list[str]]:
+    """Every JACK port of the current server and the ports connected to it (`jack_lsp -c`)."""
+    listing = subprocess.run(["jack_lsp", "-c"], capture_output=True, text=True, timeout=10).stdout
+    ports: dict[str, list[str]] = {}
+    for line in listing.splitlines():
+        if line.startswith(" "):
+            ports[current].append(line.strip())
+        elif line:
+            current = line
+            ports[current] = []
+    return ports
+

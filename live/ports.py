@@ -30,6 +30,17 @@ def new_client(kind, api: str, client: str):
         return kind(API_NAMES[api], name=client, **options)
 
 
+def port_names(port, tries: int = 5) -> list[str]:
+    """The ports an rtmidi client sees; rtmidi fails when one vanishes while it lists them (another
+    client leaving): list again."""
+    for _ in range(tries - 1):
+        try:
+            return port.get_ports()
+        except rtmidi.InvalidPortError:
+            time.sleep(0.05)
+    return port.get_ports()
+
+
 def default_api() -> str:
     return {"darwin": "coremidi", "win32": "windows"}.get(sys.platform, "alsa")
 
@@ -49,7 +60,7 @@ def list_ports(api: str) -> tuple[list[str], list[str]]:
     except rtmidi.SystemError as exc:
         raise OSError(api_hint(api, exc)) from None
     try:
-        return midi_in.get_ports(), midi_out.get_ports()
+        return port_names(midi_in), port_names(midi_out)
     finally:
         midi_in.delete()
         midi_out.delete()
@@ -103,7 +114,7 @@ class Port:
 
     def follow(self, log) -> bool:
         """Check the named peer once; say a change once. True while the peer is gone."""
-        ports = self.rt.get_ports()
+        ports = port_names(self.rt)
         if self.target in ports and not self.lost:
             return False
         # a restarted client may come back renamed (`synth-01`): its port's own name is what counts
@@ -189,7 +200,7 @@ class SysexGuard:
 
     def __init__(self, input_port: str):
         self.out = new_client(rtmidi.MidiOut, "jack", self.CLIENT)
-        ports = self.out.get_ports()
+        ports = port_names(self.out)
         self.out.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{input_port}")), self.PORT)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="musigan sysex guard", daemon=True)
@@ -229,12 +240,12 @@ def open_output(api: str, name: str | None = None, client: str = "musigan") -> O
     port = _open_client(rtmidi.MidiOut, api, client)
     if name is None:
         if api == "windows":
-            listed = "; ".join(port.get_ports()) or "none"
+            listed = "; ".join(port_names(port)) or "none"
             raise PortError("Windows has no virtual MIDI ports: install loopMIDI, create a port, and pass its "
                             f"name with --output (output ports here: {listed})")
         port.open_virtual_port(VIRTUAL_OUTPUT)
         return OutputPort(port, f"virtual output '{VIRTUAL_OUTPUT}'")
-    ports = port.get_ports()
+    ports = port_names(port)
     index = _find(ports, name, "output", api)
     port.open_port(index, "musigan")
     return OutputPort(port, f"output '{ports[index]}'", ports[index], "musigan")
@@ -247,7 +258,7 @@ def open_input(api: str, name: str | None = None, client: str = "musigan in") ->
     """
     port = _open_client(rtmidi.MidiIn, api, client)
     port.ignore_types(sysex=True, timing=False, active_sense=True)
-    ports = port.get_ports()
+    ports = port_names(port)
     if name is None:
         hardware = [i for i, p in enumerate(ports) if not any(word in p.lower() for word in NOT_HARDWARE)]
         if hardware and api != "jack":

@@ -70,6 +70,13 @@ def gan_bars(preset, stepper, primer_rows, bars: int, sampler: Sampler) -> np.nd
     return generate_bars(stepper, sampler, condition, bars, model.phrase_bars, model.noise, allowed=allowed)
 
 
+def silence(encoding, steps: int) -> list:
+    """What `steps` empty grid steps are to the model: step tokens, or empty rows."""
+    if encoding.rows:
+        return [np.zeros(encoding.vocab_size, np.uint8) for _ in range(steps)]
+    return [encoding.step_token] * steps
+
+
 def default_max_note_steps(steps_per_quarter: int) -> int:
     """Two bars of 4/4: how long a note may sound where the card does not say."""
     return 2 * 4 * steps_per_quarter
@@ -92,24 +99,30 @@ def max_polyphony(preset) -> int | None:
 
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
                    temperature: float | None = None, top_p: float | None = None,
-                   density=None, key_counts=None) -> NoteSequence:
-    """`bars` of 4/4 from a trained preset after an optional primer: the primer on voice 0 ("primer"),
-    the continuation on voice 1 ("musigan"), as `musigan generate` writes them. None = the preset's
-    sampling values (a GAN's rows are drawn as a sigmoid head's: top-p does not apply). `density`: a
-    governor in place of the one the card describes (calibration holds its bias constant); `key_counts`:
-    a key-count tilt in place of the card's (what calibration is fitting)."""
+                   density=None, key_counts=None, primer_steps: int | None = None,
+                   beats_per_bar: int = 4) -> NoteSequence:
+    """`bars` (of `beats_per_bar` quarters) from a trained preset after an optional primer: the primer
+    on voice 0 ("primer"), the continuation on voice 1 ("musigan"), as `musigan generate` writes them.
+    The continuation starts where the primer's last note ends, or after `primer_steps` (a clip's whole
+    bars: the rest of its last bar is silence the model hears). None = the preset's sampling values (a
+    GAN's rows are drawn as a sigmoid head's: top-p does not apply). `density`: a governor in place of
+    the one the card describes (calibration holds its bias constant); `key_counts`: a key-count tilt in
+    place of the card's (what calibration is fitting)."""
     stepper, encoding = load_stepper(preset), preset.encoding()
     primer_items = list(encoding.encode(primer)) if primer is not None else []
+    offset = primer.total_steps if primer is not None else 0  # the model's clock after priming
+    if primer_steps is not None and primer_steps > offset:
+        primer_items += silence(encoding, primer_steps - offset)
+        offset = primer_steps
     sampler = Sampler.from_preset(preset, temperature, top_p, seed, density, key_counts)
     if preset.config.model.kind == "gan":
         answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, sampler))
     else:
-        steps = bars * 4 * encoding.steps_per_quarter
+        steps = bars * beats_per_bar * encoding.steps_per_quarter
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
     answer = answer.with_max_length(max_note_steps(preset))
     voices = max_polyphony(preset)
     notes = (answer.with_max_polyphony(voices) if voices else answer).notes.copy()
-    offset = primer.total_steps if primer is not None else 0  # the model's clock after priming
     notes[:, [START, END]] += offset
     notes[:, VOICE] = 1
     parts = [notes]

@@ -86,8 +86,10 @@ def voice_channel(voice: int) -> int:
     return channel + 1 if channel >= DRUM_CHANNEL else channel
 
 
-def write_midi(sequence: NoteSequence, path, track_names: dict[int, str] | None = None) -> Path:
-    """Write a type 1 file: a conductor track (name, tempo, metre) and one named track per voice.
+def write_midi(sequence: NoteSequence, path, track_names: dict[int, str] | None = None,
+               channels: dict[int, int] | None = None) -> Path:
+    """Write a type 1 file: a conductor track (name, tempo, metre) and one named track per voice, on
+    the voice's channel (`channels`, 0-based, or each voice its own in turn).
 
     This is the layout Ableton and other DAWs import cleanly: each voice lands on its own track.
     """
@@ -103,7 +105,7 @@ def write_midi(sequence: NoteSequence, path, track_names: dict[int, str] | None 
     names = dict(enumerate(sequence.voice_names)) | (track_names or {})
     for voice in np.unique(sequence.notes[:, VOICE]) if len(sequence) else []:
         notes = sequence.notes[sequence.notes[:, VOICE] == voice]
-        channel = voice_channel(int(voice))
+        channel = (channels or {}).get(int(voice), voice_channel(int(voice)))
         events = []
         for note in notes:
             events.append((round(note[START] * ticks), 1, "note_on", int(note[PITCH]), int(note[VELOCITY])))

@@ -42,11 +42,12 @@ def estimate_key(sequence: NoteSequence) -> tuple[int, str]:
     return key_of_histogram(pitch_class_histogram(sequence))
 
 
-def key_of(pitches) -> tuple[int, str] | None:
-    """The key of a run of pitches (a player's last notes), or None for too few or a single class."""
+def key_of(pitches, min_notes: int = MIN_NOTES) -> tuple[int, str] | None:
+    """The key of a run of pitches (a player's last notes), or None for fewer than `min_notes` or a
+    single pitch class."""
     pitches = np.asarray(list(pitches), int)
     hist = np.bincount(pitches % 12, minlength=12)
-    if len(pitches) < MIN_NOTES or np.count_nonzero(hist) < 2:
+    if len(pitches) < min_notes or np.count_nonzero(hist) < 2:
         return None
     return key_of_histogram(hist)
 

@@ -1,0 +1,115 @@
+"""Does the companion follow a player who modulates? Per beat after an abrupt key change.
+
+    python bench/key_change.py [--tunes 8] [--seeds 2]
+
+A player plays a four-bar tune in C major (one note a beat, each let go a little early), then at
+once a second four-bar tune in another key: the same tune a tritone up (F# major) or a fourth up
+(F major), or a new tune in the relative minor (A minor). `bach-harmony` harmonizes it (3 voices,
+default settings, the engine on the simulated clock): for each beat after the change, the share of
+its voices in the new key. The steady row is the same share for a player who stays in C major for
+all eight bars (the baseline any key follower must keep). Respond: `folk-lstm` answers a four-bar
+call whose last bar modulates; the share of its answer in the key the call ended in, and in the
+key it began in. Goal: >= 0.8 from the second beat after the change, >= 0.9 from the fourth, and
+the steady row as before.
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from key_awareness import make_call
+
+from musigan.live.companion import companion_for
+from musigan.live.engine import Engine
+from musigan.live.settings import LiveSettings
+from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
+from musigan.models.presets import get_preset
+from musigan.models.tonality import in_key_share
+
+HOME = (0, "major")
+CHANGES = {"tritone (F# major)": ((6, "major"), 6), "fourth (F major)": ((5, "major"), 5),
+           "relative minor (A minor)": ((9, "minor"), None), "steady (C major)": (HOME, 0)}
+BEATS = 16
+
+
+def tune_pair(rng, change, steps_per_quarter: int):
+    """The player's eight bars: a tune in C major, then the second tune (shifted, or new in its key)."""
+    (key, shift), first = CHANGES[change], make_call(rng, HOME, steps_per_quarter, BEATS)
+    if shift is None:
+        second = make_call(rng, key, steps_per_quarter, BEATS)
+    else:
+        second = [(p, m.copy(note=m.note + shift)) for p, m in first]
+    offset = BEATS * steps_per_quarter
+    return first + [(p + offset, m) for p, m in second], key
+
+
+def harmonized_shares(preset, events, key, seed: int) -> np.ndarray:
+    """Per beat of the second tune: the share of the voices struck on that beat in `key`."""
+    companion = companion_for(preset, seed=seed)
+    clock, q = SimulatedClock(), companion.steps_per_quarter
+    output = MemoryOutput(clock)
+    engine = Engine(companion, output.send, LiveSettings(mode="harmonize", voices=3))
+    drive(engine, clock, events, 2 * BEATS * q + q)
+    engine.close()
+    melody = {m.note for _, m in events}
+    shares = np.full(BEATS, np.nan)
+    for beat in range(BEATS):
+        start = (BEATS + beat) * q
+        voices = [n for p, n in output.notes() if start <= p < start + q and n not in melody]
+        if voices:
+            shares[beat] = in_key_share(voices, key)
+    return shares
+
+
+def answered_share(preset, rng, key, shift, seed: int) -> tuple[float, float]:
+    """A four-bar call, its last bar in `key`: the answer's share in `key` and in C major."""
+    q = preset.encoding().steps_per_quarter
+    call, last = make_call(rng, HOME, q, BEATS), 3 * 4 * q
+    if shift is None:  # the relative minor: a bar of a tune in it
+        minor = make_call(rng, key, q, 4)
+        call = [(p, m) for p, m in call if p < last] + [(p + last, m) for p, m in minor]
+    else:
+        call = [(p, m.copy(note=m.note + shift)) if p >= last else (p, m) for p, m in call]
+    companion = companion_for(preset, seed=seed)
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
+    engine = Engine(companion, output.send, LiveSettings(mode="respond", answer_bars=2))
+    drive(engine, clock, call, (BEATS + 12) * q)
+    engine.close()
+    answer = [n for p, n in output.notes() if p >= BEATS * q]
+    return in_key_share(answer, key), in_key_share(answer, HOME)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tunes", type=int, default=8)
+    parser.add_argument("--seeds", type=int, default=2)
+    args = parser.parse_args()
+    harmony = get_preset("bach-harmony")
+    print("harmonize (bach-harmony, 3 voices): share of the voices in the new key, per beat after the change")
+    print("| change | " + " | ".join(str(b + 1) for b in range(BEATS)) + " | beats 2+ | beats 4+ |")
+    print("| --- " * (BEATS + 3) + "|")
+    for change in CHANGES:
+        rows = []
+        for tune in range(args.tunes):
+            rng = np.random.default_rng(tune)
+            events, key = tune_pair(rng, change, harmony.encoding().steps_per_quarter)
+            rows += [harmonized_shares(harmony, events, key, seed) for seed in range(args.seeds)]
+        mean = np.nanmean(rows, axis=0)
+        print(f"| {change} | " + " | ".join(f"{v:.2f}" for v in mean)
+              + f" | {np.nanmean(mean[1:]):.2f} | {np.nanmean(mean[3:]):.2f} |", flush=True)
+    folk = get_preset("folk-lstm")
+    print("\nrespond (folk-lstm): a four-bar call whose last bar modulates; the answer's share in each key")
+    print("| change | in the key it ended in | in the key it began in (C major) |")
+    print("| --- | --- | --- |")
+    for change, (key, shift) in CHANGES.items():
+        if key == HOME:
+            continue
+        shares = [answered_share(folk, np.random.default_rng(tune), key, shift, seed)
+                  for tune in range(args.tunes) for seed in range(args.seeds)]
+        ended, began = np.mean(shares, axis=0)
+        print(f"| {change} | {ended:.2f} | {began:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""`musigan harmonize MELODY.mid --out FILE.mid`: a melody clip from a DAW, harmonized offline by the
+live engine, written as a clip to drag back into Live: the melody on its own track, one per voice."""
+from __future__ import annotations
+
+from .args import add_preset_options, channel_list, fail, number
+from .clips import ClipError, bars_of, check_range, read_clip, top_line, write_piece
+from .output_paths import output_problem
+
+
+def register(commands):
+    harmonize = commands.add_parser(
+        "harmonize", help="harmonize a melody clip (MIDI file) and write the parts as a clip",
+        description="Play a melody clip into the companion in harmonize mode, as a keyboard would, and write "
+                    "the result: the melody on track 1, each voice under it on its own track and channel, on "
+                    "the clip's tempo and metre, its first bar bar 1 (leading empty bars are trimmed). A "
+                    "chordal clip is harmonized under its top line.")
+    harmonize.add_argument("melody", metavar="MELODY.mid")
+    add_preset_options(harmonize, positional=False)
+    harmonize.add_argument("--preset", default="bach-harmony", help="a preset that can harmonize (default bach-harmony)")
+    harmonize.add_argument("--out", required=True, metavar="FILE.mid")
+    harmonize.add_argument("--voices", type=number(int, 1, 8), default=3, help="voices under the melody, 1..8 "
+                           "(default 3: four parts)")
+    harmonize.add_argument("--voice-channels", type=channel_list, metavar="CH,CH,..",
+                           help="the voices' MIDI channels, top down (default 2, 3, 4, ...; the melody keeps 1)")
+    harmonize.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",
+                           help="how strongly the voices keep to the melody's key (default 3; 0: the model alone)")
+    harmonize.add_argument("--seed", type=number(int, 0), default=0, help="random seed (default 0)")
+    harmonize.add_argument("--plot", action="store_true", help="also draw it as a piano roll, FILE.png beside it")
+    return harmonize
+
+
+def run(args) -> int:
+    from ..live.clip_harmony import harmonize_clip
+    from ..live.companion import companion_for
+    from ..models.encodings import HARMONIZE_NEEDS
+    from ..models.presets import PresetError, get_preset
+
+    if problem := output_problem("--out", args.out):
+        return fail("harmonize", problem)
+    if args.voice_channels and len(args.voice_channels) != args.voices:
+        return fail("harmonize", f"--voice-channels names {len(args.voice_channels)} channel(s) for "
+                                 f"{args.voices} voice(s)")
+    try:
+        preset = get_preset(args.preset, args.config)
+        companion = companion_for(preset, seed=args.seed)
+        if not companion.can_harmonize:
+            raise ValueError(f"{HARMONIZE_NEEDS}; {preset.name} cannot")
+        melody = top_line(read_clip(args.melody, companion.steps_per_quarter))
+        check_range(melody, companion.encoding.range.low, companion.encoding.range.high, preset.name)
+    except (PresetError, ClipError, ValueError) as exc:
+        return fail("harmonize", exc)
+    piece = harmonize_clip(companion, melody, args.voices, args.key_pull)
+    channels = {v + 1: c - 1 for v, c in enumerate(args.voice_channels)} if args.voice_channels else None
+    write_piece(piece, args.out, args.plot, f"{len(melody)} melody notes and {len(piece) - len(melody)} notes in "
+                                            f"{args.voices} voice(s) under them, {bars_of(melody)} bar(s) from {preset.name}",
+                channels)
+    return 0
