@@ -5,7 +5,19 @@ pay for (or depend on) TensorFlow.
 """
 from __future__ import annotations
 
-from . import continue_clip, data, evaluate, generate, harmonize, play, plot, ports, presets, sweep, train
+from . import (
+    continue_clip,
+    data,
+    evaluate,
+    generate,
+    harmonize,
+    play,
+    plot,
+    ports,
+    presets,
+    sweep,
+    train,
+)
 from .args import Parser
 
 COMMANDS = (data, train, sweep, evaluate, generate, harmonize, continue_clip, presets, play, plot, ports)

@@ -3,7 +3,14 @@ Studio's Continue does: the clip primes the preset, which plays on from the clip
 from __future__ import annotations
 
 from .args import add_preset_options, add_sampling_options, fail, number
-from .clips import ClipError, bars_of, check_range, read_clip, steps_per_bar, write_piece
+from .clips import (
+    ClipError,
+    bars_of,
+    check_range,
+    read_clip,
+    steps_per_bar,
+    write_piece,
+)
 from .output_paths import output_problem
 
 

@@ -13,6 +13,7 @@ import time
 
 from ..live.controls import CONTROLS
 from ..live.ports import API_NAMES
+from ..models.files import save_or_fallback
 from ..models.preset_schema import MODES
 from .args import (
     add_preset_options,
@@ -25,7 +26,6 @@ from .args import (
 from .controls import add_jam_options, control_mapping, learn_controls
 from .output_paths import output_problem
 from .plot import plot_recording
-from ..models.files import save_or_fallback
 from .session_safety import CLOSE_SECONDS, exit_within, watch_threads
 
 
@@ -177,6 +177,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
         open_input,
         open_output,
     )
+    from ..live.runner import DeferredLog, keep_collector_out, realtime_scheduling
 
     api = args.api or default_api()
     with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and its
@@ -186,12 +187,16 @@ def play(companion, settings, args, recorder, started: float) -> int:
             output = ports.enter_context(open_output(api, args.output))
         except PortError as exc:
             return fail("play", exc)
-        engine = Engine(companion, output.send, settings, recorder, say)
-        runner = make_runner(engine, source, args, TransportWatch(api, [source, output], say, engine.release_sounding),
-                             output.send)
+        log = DeferredLog(say)
+        engine = Engine(companion, output.send, settings, recorder, log)
+        runner = make_runner(engine, source, args, TransportWatch(api, [source, output], log, engine.release_sounding),
+                             output.send, log)
+        scheduling = realtime_scheduling()
         say(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
-            f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock})")
+            f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock}; "
+            f"{scheduling})")
         failure = watch_threads(runner)
+        keep_collector_out()
         try:
             with status_view(engine, runner, args):
                 runner.run(args.duration)
@@ -206,6 +211,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
                 runner.clock_out.stop()
             if not runner.failure:
                 source.settle()  # the last note-offs reach every peer before any port closes
+            log.flush()
         if runner.failure:
             failure.append(runner.failure)
         say(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
@@ -229,7 +235,7 @@ def save_recording(recorder) -> None:
         say(f"recorded {save_or_fallback(recorder.save, recorder.path, 'the recording')}")
 
 
-def make_runner(engine, source, args, watch, send):
+def make_runner(engine, source, args, watch, send, log):
     """The real-time loop on the chosen clock, program changes loading presets, and every signal
     that ends a session (a closed terminal or a dropped ssh too) stopping it cleanly."""
     from ..live.clock import InternalClock, MidiClock
@@ -245,7 +251,7 @@ def make_runner(engine, source, args, watch, send):
         from ..live.clock_out import ClockOut
 
         clock_out = ClockOut(send, clock, engine.settings.beats_per_bar)
-    runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out,
+    runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out, log=log,
                     load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
     for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(ending, lambda *_: runner.stop())

@@ -11,7 +11,12 @@ import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
-from ..models.generation import default_max_note_steps, max_note_steps, max_polyphony, prime
+from ..models.generation import (
+    default_max_note_steps,
+    max_note_steps,
+    max_polyphony,
+    prime,
+)
 from ..models.notes import NoteSequence
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper

@@ -149,11 +149,11 @@ def connections() -> dict[str, list[str]]:
     """Every JACK port of the current server and the ports connected to it (`jack_lsp -c`)."""
     listing = subprocess.run(["jack_lsp", "-c"], capture_output=True, text=True, timeout=10).stdout
     ports: dict[str, list[str]] = {}
+    current: list[str] = []
     for line in listing.splitlines():
         if line.startswith(" "):
-            ports[current].append(line.strip())
+            current.append(line.strip())
         elif line:
-            current = line
-            ports[current] = []
+            current = ports[line] = []
     return ports
 

@@ -9,9 +9,12 @@ is due, and loads a new preset off this thread when a program change asks for on
 from __future__ import annotations
 
 import ctypes
+import gc
+import os
 import sys
 import threading
 import time
+from collections import deque
 
 import numpy as np
 
@@ -34,6 +37,45 @@ def tight_timer_slack() -> None:
         pass
 
 
+REALTIME_PRIORITY = 10  # below JACK's own threads (70 and up), above every ordinary process
+IDLE_SECONDS = 0.002    # lines are printed only when no grid step is due sooner than this
+
+
+def realtime_scheduling() -> str:
+    """Run this thread (the engine's) in real time where the system grants it, as a DAW's audio and
+    MIDI threads run: a busy machine then cannot keep a note waiting behind its other work. Returns
+    what was granted, in words, for the ready line."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
+        return f"real-time scheduling (FIFO {REALTIME_PRIORITY})"
+    except (AttributeError, OSError) as exc:  # not Linux, or not granted (no rtprio limit, no audio group)
+        reason = getattr(exc, "strerror", None) or "not on this system"
+        return f"ordinary scheduling (real time not granted: {reason}; on Linux, join the audio group)"
+
+
+def keep_collector_out() -> None:
+    """Everything made at start-up (music21, NumPy, the preset) is frozen out of the garbage
+    collector's sight: a full collection would otherwise walk that heap in the middle of a note.
+    What the session makes is collected young and cheaply, as before."""
+    gc.collect()
+    gc.freeze()
+
+
+class DeferredLog:
+    """The lines a session prints, held until the loop is idle: a print (a write to a terminal, or to
+    a pipe whose reader is slow) never sits between a note and its answer."""
+
+    def __init__(self, write):
+        self.write, self.lines = write, deque()
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+
+    def flush(self) -> None:
+        while self.lines:
+            self.write(self.lines.popleft())
+
+
 class Latency:
     """Seconds from the callback's timestamp to the engine having answered a note-on."""
 
@@ -51,8 +93,9 @@ class Latency:
 
 
 class Runner:
-    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None, clock_out=None):
+    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None, clock_out=None, log=None):
         self.engine, self.clock, self.load_companion = engine, clock, load_companion
+        self.log = log  # a DeferredLog, printed from when nothing is due
         self.clock_out = clock_out   # --clock-out: ticks for the DAW to follow
         self.source, self.watch = midi_in, watch
         self.failure: str | None = None  # why the loop stopped itself (the MIDI server died)
@@ -117,8 +160,12 @@ class Runner:
             batch = self.source.poll()
             if batch:
                 self.handle_batch(batch)
-            else:
-                time.sleep(min(POLL_SECONDS, max(0.0, self.clock.next_step_time(self.next_step) - now)))
+                continue
+            due_in = self.clock.next_step_time(self.next_step) - now
+            if self.log is not None and self.log.lines and due_in > IDLE_SECONDS:
+                self.log.flush()
+                continue
+            time.sleep(min(POLL_SECONDS, max(0.0, due_in)))
 
     def handle_batch(self, batch) -> None:
         """Handle queued messages in order. Under a flood, a note whose note-off is already queued
