@@ -18,6 +18,7 @@ from ..models.generation import (
     prime,
 )
 from ..models.notes import NoteSequence
+from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
 from ..models.tonality import home_shift, key_bias
@@ -103,6 +104,19 @@ class Companion(SamplerKnobs):
         raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} uses {self.encoding.name}")
 
 
+def parallels(chosen: list[int], previous: list[int], candidates: np.ndarray) -> np.ndarray:
+    """bool per candidate pitch for the next voice down: it would move in parallel fifths or octaves
+    (unisons too) with a voice above it, from the `previous` chord to this one (`chosen` so far)."""
+    before = previous[len(chosen)]
+    moves = np.sign(candidates - before)
+    forbidden = np.zeros(len(candidates), bool)
+    for now, then in zip(chosen, previous):
+        interval = (then - before) % 12
+        if interval in PERFECT and now != then:
+            forbidden |= ((now - candidates) % 12 == interval) & (moves == np.sign(now - then))
+    return forbidden
+
+
 class FramesCompanion(Companion):
     def _token(self, pitch: int) -> int:
         return pitch - self.encoding.range.low
@@ -143,10 +157,12 @@ class FramesCompanion(Companion):
             last = token
 
     # --- harmonize: voices under a melody note, on a branch of the state ----------------------
-    def voices_under(self, melody: int, count: int):
+    def voices_under(self, melody: int, count: int, previous: list[int] | None = None):
         """Yield `count` pitches below `melody` as the model would continue this step, spaced as the
         chorales are (no crossing; the upper voices within an octave of the one above, the bass within
-        two); fewer only where the model gives a further voice a truly negligible chance.
+        two); fewer only where the model gives a further voice a truly negligible chance. With the
+        `previous` chord (its melody, then its voices top down), no voice moves in parallel fifths or
+        octaves with one above it, as part-writing forbids, unless the model leaves no other choice.
 
         A generator, so the first voice can sound before the next is sampled. It runs on a copy of
         the state: the committed history only changes at the step boundary.
@@ -158,7 +174,7 @@ class FramesCompanion(Companion):
         if not low <= melody <= high:
             return
         saved_state, saved_logits = self.stepper.copy_state(), self.logits
-        voices, last = 0, self._token(melody)
+        voices, last, chosen = 0, self._token(melody), [melody + self.shift]
         try:
             self._feed(last)
             tokens = np.arange(self.encoding.vocab_size)
@@ -171,10 +187,14 @@ class FramesCompanion(Companion):
                 chance = probabilities(self.logits, np.ones(len(self.logits), bool))[pitches].sum()
                 if not pitches.any() or (voices and chance < NEGLIGIBLE_VOICE):
                     break
+                if previous is not None and len(previous) > len(chosen):
+                    allowed = pitches & ~parallels(chosen, previous, low + tokens + self.shift)
+                    pitches = allowed if allowed.any() else pitches
                 token = self.sampler.categorical(self.logits, pitches)
                 voices += 1
                 last = token
-                yield low + token + self.shift
+                chosen.append(low + token + self.shift)
+                yield chosen[-1]
                 if voices < count:
                     self._feed(token)
         finally:

@@ -46,6 +46,7 @@ class Engine:
         self.silenced = False                           # after a panic: no answer or solo until the player plays
         self.recent_velocities: deque[int] = deque(maxlen=8)  # the player's dynamics, which answers follow
         self.key = KeyTracker()                         # the player's key, which answers keep
+        self.chord: list[int] | None = None             # harmonize: the last melody note and its voices
         self.on_program = None                          # set by the runner: program change -> preset
         self.on_tempo = None                            # set by the runner: the tempo knob -> the internal clock
         self.looper = self._new_looper()
@@ -157,10 +158,11 @@ class Engine:
         if self.settings.mode == "harmonize" and answer:
             self._release_voices(pitch)
             voices = []
-            for index, voice in enumerate(self.companion.voices_under(pitch, self.settings.voices)):
+            for index, voice in enumerate(self.companion.voices_under(pitch, self.settings.voices, self.chord)):
                 self.play_note(voice, velocity, index)
                 voices.append(voice)
             self.harmony[pitch] = voices
+            self.chord = [pitch, *voices]
             self.log(f"heard {pitch_name(pitch)} at {self.where(position)}; voices under it {pitch_names(voices)}")
 
     def _key_up(self, pitch: int, position: float) -> None:
