@@ -16,18 +16,23 @@ print("HEAVY", heavy)
 """
 
 
-def test_help_ports_presets_and_play_never_import_tensorflow(tmp_path):
+def test_the_players_commands_never_import_tensorflow(tmp_path):
+    """What the player's install (no TensorFlow, no Keras) runs: play, the demo, generate and the clip tools."""
     demo = ["play", "--demo", "--preset", "bach-chorales-gru", "--api", "alsa", "--record", str(tmp_path / "d.mid")]
-    code = NO_TF.format(argvs=[["--help"], ["data", "--help"], ["ports", "--api", "jack"], ["presets"], demo])
+    clips = [["generate", "bach-chorales-gru", "--bars", "2", "--out", str(tmp_path / "g.mid")],
+             ["harmonize", str(tmp_path / "g.mid"), "--out", str(tmp_path / "h.mid")],
+             ["continue", str(tmp_path / "g.mid"), "--bars", "1", "--out", str(tmp_path / "c.mid")]]
+    code = NO_TF.format(argvs=[["--help"], ["data", "--help"], ["ports", "--api", "jack"], ["presets"], demo, *clips])
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
     assert "demo done" in result.stdout and (tmp_path / "d.mid").exists()
+    assert (tmp_path / "h.mid").exists() and (tmp_path / "c.mid").exists()
 
 
 def test_help_lists_the_commands():
     result = run_musigan("--help")
     assert result.returncode == 0
-    for command in ("data", "train", "evaluate", "generate", "presets", "ports", "play"):
+    for command in ("data", "train", "evaluate", "generate", "harmonize", "continue", "presets", "ports", "play"):
         assert command in result.stdout
 
 
