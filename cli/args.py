@@ -97,3 +97,9 @@ def add_sampling_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-p", type=number(float, 0, 1, low_open=True),
                         help="nucleus sampling mass, in (0, 1] (default: the preset's)")
 
+
+def add_piece_options(parser: argparse.ArgumentParser) -> None:
+    """What every command that writes a MIDI file takes: where, which random draw, and a picture."""
+    parser.add_argument("--out", required=True, metavar="FILE.mid")
+    parser.add_argument("--seed", type=number(int, 0), default=0, help="random seed (default 0)")
+    parser.add_argument("--plot", action="store_true", help="also draw it as a piano roll, FILE.png beside it")

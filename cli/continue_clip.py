@@ -2,7 +2,7 @@
 Studio's Continue does: the clip primes the preset, which plays on from the clip's next bar line."""
 from __future__ import annotations
 
-from .args import add_preset_options, add_sampling_options, fail, number
+from .args import add_piece_options, add_preset_options, add_sampling_options, fail, number
 from .clips import (
     ClipError,
     bars_of,
@@ -25,12 +25,10 @@ def register(commands):
     add_preset_options(continuing, positional=False)
     continuing.add_argument("--preset", default="folk-lstm", help="a preset name (default folk-lstm)")
     continuing.add_argument("--bars", type=number(int, 1, 1000), default=4, help="bars to add (default 4)")
-    continuing.add_argument("--out", required=True, metavar="FILE.mid")
     continuing.add_argument("--apart", action="store_true",
                             help="write only the continuation, from bar 1, not after the clip")
     add_sampling_options(continuing)
-    continuing.add_argument("--seed", type=number(int, 0), default=0, help="random seed (default 0)")
-    continuing.add_argument("--plot", action="store_true", help="also draw it as a piano roll, FILE.png beside it")
+    add_piece_options(continuing)
     return continuing
 
 

@@ -5,7 +5,7 @@ into the model first and written on its own track before the continuation.
 """
 from __future__ import annotations
 
-from .args import add_preset_options, add_sampling_options, fail, number
+from .args import add_piece_options, add_preset_options, add_sampling_options, fail, number
 from .clips import write_piece
 from .output_paths import output_problem
 
@@ -17,11 +17,9 @@ def register(commands):
                     "uses, optionally continuing a primer MIDI file.")
     add_preset_options(generate)
     generate.add_argument("--bars", type=number(int, 1, 1000), default=8, help="bars of 4/4 to generate (default 8)")
-    generate.add_argument("--out", required=True, metavar="FILE.mid")
     add_sampling_options(generate)
-    generate.add_argument("--seed", type=number(int, 0), default=0, help="random seed (default 0)")
     generate.add_argument("--primer", metavar="FILE.mid", help="a MIDI file to continue")
-    generate.add_argument("--plot", action="store_true", help="also draw it as a piano roll, FILE.png beside it")
+    add_piece_options(generate)
     return generate
 
 

@@ -2,7 +2,7 @@
 live engine, written as a clip to drag back into Live: the melody on its own track, one per voice."""
 from __future__ import annotations
 
-from .args import add_preset_options, channel_list, fail, number
+from .args import add_piece_options, add_preset_options, channel_list, fail, number
 from .clips import ClipError, bars_of, check_range, read_clip, top_line, write_piece
 from .output_paths import output_problem
 
@@ -17,15 +17,13 @@ def register(commands):
     harmonize.add_argument("melody", metavar="MELODY.mid")
     add_preset_options(harmonize, positional=False)
     harmonize.add_argument("--preset", default="bach-harmony", help="a preset that can harmonize (default bach-harmony)")
-    harmonize.add_argument("--out", required=True, metavar="FILE.mid")
     harmonize.add_argument("--voices", type=number(int, 1, 8), default=3, help="voices under the melody, 1..8 "
                            "(default 3: four parts)")
     harmonize.add_argument("--voice-channels", type=channel_list, metavar="CH,CH,..",
                            help="the voices' MIDI channels, top down (default 2, 3, 4, ...; the melody keeps 1)")
     harmonize.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",
                            help="how strongly the voices keep to the melody's key (default 3; 0: the model alone)")
-    harmonize.add_argument("--seed", type=number(int, 0), default=0, help="random seed (default 0)")
-    harmonize.add_argument("--plot", action="store_true", help="also draw it as a piano roll, FILE.png beside it")
+    add_piece_options(harmonize)
     return harmonize
 
 
