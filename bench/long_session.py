@@ -102,7 +102,8 @@ def main() -> None:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=30)
         peer.close()
-    first, last = per_minute[0], per_minute[-1]
+    played = [m for m in per_minute if m[0]]  # a period spent wholly in respond mode has no harmonize notes
+    first, last = played[0], played[-1]
     p99 = [np.percentile(np.asarray(m[0]) * 1e3, 99) for m in (first, last)]
     print(f"memory: first period {first[2]:.1f} MB, last {last[2]:.1f} MB ({(last[2] / first[2] - 1):+.1%}; "
           "goal within 10%)")

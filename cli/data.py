@@ -71,6 +71,9 @@ def run(args) -> int:
                       f"{stats['polyphony_mean']:.2f} / {stats['polyphony_max']}", f"{stats['silent_steps']:.1%}")
     console.print(table)
     console.print(f"skipped files: {len(corpus.skipped)}", highlight=False)
+    if corpus.readers:
+        console.print("read by: " + ", ".join(f"{reader} {count} file(s)" for reader, count in
+                                              sorted(corpus.readers.items())), highlight=False)
     if args.export:
         export(corpus.pieces, Path(args.export), args.transpose)
         console.print(f"wrote {len(corpus.pieces)} MIDI file(s) to {args.export}", highlight=False)

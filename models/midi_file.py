@@ -71,6 +71,38 @@ def read_midi(path, steps_per_quarter: int = 4, include_drums: bool = False) -> 
                         name=path.stem, voice_names=tuple(voice_names))
 
 
+def read_midi_fast(path, steps_per_quarter: int = 4, include_drums: bool = False) -> NoteSequence:
+    """`read_midi` through symusic's C++ parser, tens of times faster, to the same NoteSequence: each
+    track symusic gives (a MIDI track's notes of one channel) a voice, drums left out unless asked
+    for, starts and ends quantised alike. Raises UnreadableFile where symusic refuses the file."""
+    import symusic
+
+    path = Path(path)
+    try:
+        score = symusic.Score(str(path))
+    except Exception as exc:  # symusic raises RuntimeError / ValueError with its parser's reason
+        raise UnreadableFile(f"not a readable MIDI file ({type(exc).__name__}: {exc})") from None
+    if score.ticks_per_quarter <= 0:
+        raise UnreadableFile("SMPTE time division is not supported")
+    scale = steps_per_quarter / score.ticks_per_quarter
+    parts, voice_names = [], []
+    for track in score.tracks:
+        notes = track.notes.numpy()
+        if (track.is_drum and not include_drums) or not len(notes["time"]):
+            continue
+        voice = len(voice_names)
+        voice_names.append(track.name or f"track {voice}")
+        start = np.round(notes["time"] * scale)
+        end = np.maximum(start + 1, np.round((notes["time"] + notes["duration"]) * scale))
+        parts.append(np.stack([notes["pitch"], start, end, notes["velocity"], np.full(len(start), voice)], axis=1))
+    tempo = score.tempos[0].qpm if len(score.tempos) else 120.0
+    metre = (score.time_signatures[0].numerator, score.time_signatures[0].denominator) if len(
+        score.time_signatures) else (4, 4)
+    notes = np.concatenate(parts).astype(np.int32) if parts else notes_array([])
+    return NoteSequence(notes, steps_per_quarter=steps_per_quarter, tempo_bpm=round(float(tempo), 3),
+                        time_signature=metre, name=path.stem, voice_names=tuple(voice_names))
+
+
 def _note(key, start_tick, velocity, end_tick, track_index, voices, voice_names, track_name):
     channel, pitch = key
     voice = voices.get((track_index, channel))

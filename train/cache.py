@@ -15,7 +15,7 @@ import numpy as np
 from ..models.files import save_npz
 from ..models.notes import NoteSequence
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: which reader read how many files
 SEPARATOR = "\x1f"
 
 
@@ -32,7 +32,8 @@ def cache_key(files, options: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def save(key: str, pieces: list[NoteSequence], splits: list[str], skipped: list[tuple[str, str]]) -> Path:
+def save(key: str, pieces: list[NoteSequence], splits: list[str], skipped: list[tuple[str, str]],
+         readers: dict[str, int]) -> Path:
     path = cache_dir() / f"{key}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
     lengths = [len(p) for p in pieces]
@@ -46,23 +47,28 @@ def save(key: str, pieces: list[NoteSequence], splits: list[str], skipped: list[
         "voice_names": np.array([SEPARATOR.join(p.voice_names) for p in pieces], dtype=str),
         "splits": np.array(splits, dtype=str),
         "skipped": np.array(skipped, dtype=str).reshape(-1, 2),
+        "readers": np.array(list(readers), dtype=str),
+        "reader_files": np.array(list(readers.values()), np.int64),
     }
     save_npz(path, arrays)  # atomic: a killed ingest never leaves a half-written cache entry
     return path
 
 
 def load(key: str):
-    """(pieces, splits, skipped) from the cache, or None when the key is not cached."""
+    """(pieces, splits, skipped, readers) from the cache, or None when the key is not cached."""
     path = cache_dir() / f"{key}.npz"
     if not path.exists():
         return None
-    with np.load(path, allow_pickle=False) as data:
-        notes, offsets = data["notes"], data["offsets"]
-        pieces = [
-            NoteSequence(notes[offsets[i]:offsets[i + 1]], steps_per_quarter=int(data["steps_per_quarter"][i]),
-                         tempo_bpm=float(data["tempo_bpm"][i]), time_signature=tuple(int(x) for x in data["time_signature"][i]),
-                         name=str(data["names"][i]),
-                         voice_names=tuple(v for v in str(data["voice_names"][i]).split(SEPARATOR) if v))
-            for i in range(len(offsets) - 1)
-        ]
-        return pieces, [str(s) for s in data["splits"]], [(str(a), str(b)) for a, b in data["skipped"]]
+    with np.load(path, allow_pickle=False) as stored:
+        data = {name: stored[name] for name in stored.files}  # each stored[name] reads the array again: once
+    notes, offsets = data["notes"], data["offsets"]
+    grids, tempos = data["steps_per_quarter"].tolist(), data["tempo_bpm"].tolist()
+    metres, names, voices = data["time_signature"].tolist(), data["names"].tolist(), data["voice_names"].tolist()
+    pieces = [
+        NoteSequence(notes[offsets[i]:offsets[i + 1]], steps_per_quarter=grids[i], tempo_bpm=tempos[i],
+                     time_signature=tuple(metres[i]), name=names[i],
+                     voice_names=tuple(v for v in voices[i].split(SEPARATOR) if v))
+        for i in range(len(offsets) - 1)
+    ]
+    readers = {str(r): int(n) for r, n in zip(data["readers"], data["reader_files"])}
+    return pieces, [str(s) for s in data["splits"]], [(str(a), str(b)) for a, b in data["skipped"]], readers

@@ -18,7 +18,7 @@ from ..models.preset_schema import SPLITS
 from ..paths import bundled_jsb, bundled_jsb_names
 from . import cache
 from .progress import progress_display
-from .readers import SUFFIXES, jsb_grid, read_file, read_jsb
+from .readers import SUFFIXES, jsb_grid, read_file_by, read_jsb
 
 DEFAULT_STEPS_PER_QUARTER = 4
 
@@ -35,6 +35,7 @@ class Corpus:
     splits: list[str]
     skipped: list[tuple[str, str]] = field(default_factory=list)
     from_cache: bool = False
+    readers: dict[str, int] = field(default_factory=dict)   # files read by each reader (symusic, mido, music21)
 
     def split(self, name: str) -> list[NoteSequence]:
         return [p for p, s in zip(self.pieces, self.splits) if s == name]
@@ -92,11 +93,11 @@ def source_files(source: str) -> list[Path]:
 def _read_one(args):
     path, steps_per_quarter, include_drums = args
     try:
-        return str(path), read_file(path, steps_per_quarter, include_drums), None
+        return str(path), *read_file_by(path, steps_per_quarter, include_drums), None
     except UnreadableFile as exc:
-        return str(path), [], str(exc)
+        return str(path), [], None, str(exc)
     except Exception as exc:  # a reader bug on one file must not lose the rest of the corpus
-        return str(path), [], f"{type(exc).__name__}: {exc}"
+        return str(path), [], None, f"{type(exc).__name__}: {exc}"
 
 
 def load_corpus(source: str, steps_per_quarter: int | None = None, include_drums: bool = False,
@@ -113,17 +114,19 @@ def load_corpus(source: str, steps_per_quarter: int | None = None, include_drums
     key = cache.cache_key(files, options) if use_cache else None
     cached = cache.load(key) if use_cache else None
     if cached:
-        return Corpus(source, *cached, from_cache=True)
+        return Corpus(source, *cached[:3], from_cache=True, readers=cached[3])
     results = _run_readers(files, steps_per_quarter, include_drums, jobs, progress, source)
-    pieces, skipped = [], []
-    for path, read, error in results:
+    pieces, skipped, readers = [], [], {}
+    for path, read, reader, error in results:
         if error:
             skipped.append((path, error))
+        else:
+            readers[reader] = readers.get(reader, 0) + 1
         pieces.extend(read)
     splits = assign_splits([p.name for p in pieces])
     if use_cache:
-        cache.save(key, pieces, splits, skipped)
-    return Corpus(source, pieces, splits, skipped)
+        cache.save(key, pieces, splits, skipped, readers)
+    return Corpus(source, pieces, splits, skipped, readers=readers)
 
 
 def _run_readers(files, steps_per_quarter, include_drums, jobs, progress, source):
@@ -164,7 +167,7 @@ def _load_jsb(source: str, steps_per_quarter: int | None, use_cache: bool) -> Co
     key = cache.cache_key([path], {"reader": "jsb", "steps_per_quarter": steps_per_quarter}) if use_cache else None
     cached = cache.load(key) if use_cache else None
     if cached:
-        return Corpus(source, *cached, from_cache=True)
+        return Corpus(source, *cached[:3], from_cache=True, readers=cached[3])
     try:
         by_split = read_jsb(path, steps_per_quarter)
     except UnreadableFile as exc:
@@ -172,5 +175,5 @@ def _load_jsb(source: str, steps_per_quarter: int | None, use_cache: bool) -> Co
     pieces = [p for split in SPLITS for p in by_split[split]]
     splits = [split for split in SPLITS for _ in by_split[split]]
     if use_cache:
-        cache.save(key, pieces, splits, [])
-    return Corpus(source, pieces, splits, [], from_cache=False)
+        cache.save(key, pieces, splits, [], {"json": 1})
+    return Corpus(source, pieces, splits, [], from_cache=False, readers={"json": 1})

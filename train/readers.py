@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models.midi_file import UnreadableFile, read_midi
+from ..models.midi_file import UnreadableFile, read_midi, read_midi_fast
 from ..models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
 from ..models.preset_schema import SPLITS
 
@@ -18,20 +18,29 @@ SUFFIXES = MIDI_SUFFIXES | SCORE_SUFFIXES
 
 def read_file(path, steps_per_quarter: int = 4, include_drums: bool = False) -> list[NoteSequence]:
     """All pieces in one file (an ABC or Humdrum file may hold many). Raises UnreadableFile."""
+    return read_file_by(path, steps_per_quarter, include_drums)[0]
+
+
+def read_file_by(path, steps_per_quarter: int = 4, include_drums: bool = False) -> tuple[list[NoteSequence], str]:
+    """`read_file`, and which reader read it: symusic for MIDI (C++, fast), mido where symusic refuses
+    a file that mido reads with repair (data bytes over 127 clipped), music21 for scores."""
     path = Path(path)
     if path.stat().st_size == 0:
         raise UnreadableFile("empty file (0 bytes)")
     suffix = path.suffix.lower()
     if suffix in MIDI_SUFFIXES:
-        pieces = [read_midi(path, steps_per_quarter, include_drums)]
+        try:
+            pieces, reader = [read_midi_fast(path, steps_per_quarter, include_drums)], "symusic"
+        except UnreadableFile:
+            pieces, reader = [read_midi(path, steps_per_quarter, include_drums)], "mido"
     elif suffix in SCORE_SUFFIXES:
-        pieces = read_score(path, steps_per_quarter)
+        pieces, reader = read_score(path, steps_per_quarter), "music21"
     else:
         raise UnreadableFile(f"unknown file type {suffix!r} (expected one of {', '.join(sorted(SUFFIXES))})")
     pieces = [p for p in pieces if len(p)]
     if not pieces:
         raise UnreadableFile("no notes in file")
-    return pieces
+    return pieces, reader
 
 
 def read_score(path: Path, steps_per_quarter: int) -> list[NoteSequence]:
