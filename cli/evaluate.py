@@ -62,15 +62,15 @@ def run(args) -> int:
     except PresetError as exc:
         return fail("evaluate", exc)
     from ..models import recurrent
-    from ..train.corpus import SourceError, load_corpus
+    from ..train.corpus import SourceError
+    from ..train.corpus_filters import preset_corpus
     from ..train.dataset import fill_empty_splits, prepare_splits
     from ..train.evaluate import split_nll
 
     data = preset.config.data
     encoding = preset.encoding()
     try:
-        corpus = load_corpus(args.data or preset.source(), steps_per_quarter=data.steps_per_quarter,
-                             progress=True)
+        corpus, _ = preset_corpus(preset, progress=True, source=args.data)
     except SourceError as exc:
         return fail("evaluate", exc)
     # On its own data a preset is measured on exactly the pieces it was trained and carded with.

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 MODES = ("respond", "harmonize", "solo")
 TRANSPOSE_MODES = ("none", "normalize", "augment")
 SPLITS = ("train", "valid", "test")
-NAMES = {str: "a string", int: "an integer", float: "a number", dict: "a mapping"}
+NAMES = {str: "a string", int: "an integer", float: "a number", dict: "a mapping", bool: "true or false",
+         list: "a list"}
 
 
 class PresetError(ValueError):
@@ -36,6 +37,10 @@ class Data:
     max_shift: int = key(6, "augment: transpositions up to this many semitones either way")
     split: dict = key(meaning="folders and corpus: valid/test as fractions or lists of piece names",
                       factory=lambda: {"valid": 0.1, "test": 0.1})
+    drums: bool = key(False, "keep drum tracks (MIDI channel 10), left out by default")
+    single_instrument: bool = key(False, "keep only pieces of one voice (one MIDI track and channel)")
+    min_bars: int = key(0, "leave out pieces shorter than this many bars (0: keep all)")
+    metres: list = key(meaning="keep only pieces in these metres, e.g. ['4/4', '3/4'] (empty: all)", factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,7 +111,7 @@ class PresetConfig:
 def check_value(value, expected: type, choices: tuple, where: str):
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, expected) or isinstance(value, bool):
+    if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
         raise PresetError(f"{where}: expected {NAMES[expected]}, got {value!r}")
     if choices and value not in choices:
         raise PresetError(f"{where}: {value!r} is not one of {', '.join(choices)}")

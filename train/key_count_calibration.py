@@ -13,7 +13,7 @@ import numpy as np
 from ..models.density import DensityGovernor
 from ..models.generation import generate_piece
 from ..models.key_count import FLOOR, KeyCounts, count_table, key_count_shares
-from .corpus import load_corpus
+from .corpus_filters import preset_corpus
 
 ROUNDS = 12
 DAMPING = 0.8              # each round moves the log-weights this share of the way
@@ -25,7 +25,7 @@ MIN_WEIGHT = 1e-6
 def corpus_shares(preset) -> list[list[float]]:
     """The key-count shares of the preset's training split (what the card keeps)."""
     data = preset.config.data
-    corpus = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False)
+    corpus, _ = preset_corpus(preset)
     return key_count_shares(corpus.resplit(data.split).split("train"))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..models.generation import generate_piece
 from ..models.notes import END, START, VOICE, NoteSequence
-from .corpus import load_corpus
+from .corpus_filters import preset_corpus
 from .music_stats import compare_sets
 from .transpose import apply_transposition
 
@@ -59,7 +59,7 @@ def music_report(preset, phrases: int = 256, draws: int = DRAWS, seed: int = 0, 
     draws of `phrases` phrases (other phrases, other sampling seeds each time), after bars of `split`
     and against its phrases that followed."""
     data, encoding = preset.config.data, preset.encoding()
-    corpus = load_corpus(preset.source(), steps_per_quarter=data.steps_per_quarter, progress=False)
+    corpus, _ = preset_corpus(preset)
     corpus = corpus.resplit(data.split)
     transpose = "normalize" if data.transpose == "normalize" else "none"  # in the keys it was trained in
 

@@ -23,7 +23,7 @@ from ..models import recurrent
 from ..models.files import atomic_write, load_npz, save_json, save_npz, save_or_fallback
 from ..models.notes import END, START
 from .backend import distribute, hardware, log_scalars
-from .corpus import load_corpus
+from .corpus_filters import preset_corpus, removed_line
 from .corpus_stats import notes_per_bar, polyphony_p99
 from .dataset import fill_empty_splits, prepare_splits
 from .epoch_result import EpochResult
@@ -104,7 +104,9 @@ class Run:
     def prepare(self) -> None:
         data = self.config.data
         self.encoding = self.preset.encoding()
-        corpus = load_corpus(self.preset.source(), steps_per_quarter=data.steps_per_quarter, progress=self.progress)
+        corpus, removed = preset_corpus(self.preset, self.progress)
+        if line := removed_line(removed):
+            self.console.print(line, highlight=False)
         if corpus.skipped:
             self.console.print(f"{len(corpus.skipped)} unreadable file(s) skipped (see `musigan data {corpus.source}`)")
         self.splits = prepare_splits(corpus.resplit(data.split), self.encoding, data.transpose, data.max_pieces,

@@ -1,0 +1,56 @@
+"""The preset's filters for a messy corpus (`data.single_instrument`, `data.min_bars`, `data.metres`;
+drum tracks are left out by the reader unless `data.drums`): every command that reads a preset's
+corpus (train, evaluate, the music report, calibration) sees the same pieces, and says how many
+each filter removed."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..models.notes import VOICE
+from .corpus import Corpus, SourceError, load_corpus
+
+
+def preset_corpus(preset, progress: bool = False, source: str | None = None) -> tuple[Corpus, dict[str, int]]:
+    """The preset's corpus (or `source` read as the preset reads its own), filtered; and how many
+    pieces each filter removed. SourceError, naming the filter, when one leaves nothing."""
+    data = preset.config.data
+    corpus = load_corpus(source or preset.source(), steps_per_quarter=data.steps_per_quarter,
+                         include_drums=data.drums, progress=progress)
+    return filtered(corpus, data)
+
+
+def filtered(corpus: Corpus, data) -> tuple[Corpus, dict[str, int]]:
+    """Each piece's split stays as it was (stable, by name): a filter never moves a piece between splits."""
+    pieces, splits, removed = corpus.pieces, corpus.splits, {}
+    for name, keep in active_filters(data):
+        kept = [keep(p) for p in pieces]
+        removed[name] = kept.count(False)
+        if pieces and not any(kept):
+            raise SourceError(f"{corpus.source}: {name} leaves no piece ({len(pieces)} before it)")
+        pieces = [p for p, k in zip(pieces, kept) if k]
+        splits = [s for s, k in zip(splits, kept) if k]
+    return (replace(corpus, pieces=pieces, splits=splits) if removed else corpus), removed
+
+
+def active_filters(data):
+    """(key, keep(piece)) for each filter the preset sets."""
+    if data.single_instrument:
+        yield "data.single_instrument", lambda p: len(np.unique(p.notes[:, VOICE])) <= 1
+    if data.min_bars:
+        yield "data.min_bars", lambda p: p.total_steps >= data.min_bars * bar_steps(p)
+    if data.metres:
+        yield "data.metres", lambda p: f"{p.time_signature[0]}/{p.time_signature[1]}" in data.metres
+
+
+def bar_steps(piece) -> int:
+    beats, unit = piece.time_signature
+    return beats * piece.steps_per_quarter * 4 // unit
+
+
+def removed_line(removed: dict[str, int]) -> str | None:
+    """'filters removed: data.min_bars 12 piece(s), data.metres 3' (None when no filter is set)."""
+    if not removed:
+        return None
+    return "filters removed: " + ", ".join(f"{name} {count} piece(s)" for name, count in removed.items())
