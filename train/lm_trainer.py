@@ -30,6 +30,15 @@ def compile_model(model, config: dict) -> None:
         use_ema=training.ema > 0, ema_momentum=training.ema or 0.99), loss=loss)
 
 
+def unalias_averaged_weights(model) -> None:
+    """Keras on JAX ends `fit` with an EMA optimizer by assigning each weight its average's own array:
+    the next step that donates the optimizer's buffers deletes the model's weights with them (saving
+    the checkpoint then fails with "Array has been deleted"). Give each weight a copy of its own."""
+    if keras.backend.backend() == "jax" and getattr(model.optimizer, "use_ema", False):
+        for variable in model.trainable_variables:
+            variable.assign(keras.ops.copy(variable.value))
+
+
 class BatchProgress(keras.callbacks.Callback):
     """Progress across batches with the running training loss, and the time budget kept inside an
     epoch: past `deadline` (perf_counter seconds) the epoch ends after the current batch."""
@@ -87,6 +96,7 @@ class LanguageModelTrainer:
                                  batch_size=training.batch_size, initial_epoch=epoch, epochs=epoch + 1, verbose=0,
                                  callbacks=[progress, *self.callbacks])
         bar.remove_task(task)
+        unalias_averaged_weights(self.model)
         loss, valid = history.history["loss"][-1], split_nll(self.model, self.splits["valid"])
         entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"],
                  "valid_nll_per_token": valid["nll_per_token"], "batches": progress.batches, "of_batches": batches}

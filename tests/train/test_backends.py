@@ -1,4 +1,5 @@
 """Weights written under one Keras backend load under another (the GPU box has JAX, not TensorFlow)."""
+import json
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 from musigan.models import recurrent
 from musigan.models.preset_schema import Model
+from support import run_musigan
 
 pytest.importorskip("jax")
 
@@ -44,3 +46,19 @@ def test_tensorflow_and_jax_weights_load_both_ways(tmp_path):
     with np.load(tmp_path / "jax.npz", allow_pickle=False) as from_jax:
         recurrent.import_weights(model, dict(from_jax), "jax.npz")
     np.testing.assert_allclose(model.predict_on_batch(tokens), out["own"], atol=1e-5)        # JAX -> TF
+
+
+@pytest.mark.slow
+def test_a_preset_with_weight_averaging_trains_and_checkpoints_under_jax(tmp_path):
+    """jsb-gru-sigmoid's settings (AdamW with an EMA of the weights) over several epochs under JAX:
+    each epoch's checkpoint is written (Keras on JAX used to leave the weights aliased to the
+    average's donated buffers: "Array has been deleted")."""
+    config = tmp_path / "ema.yaml"
+    config.write_text("jsb-gru-sigmoid:\n  training: {epochs: 3, sample_every: 0, batch_size: 8, sequence_length: 32}\n"
+                      "  model: {layers: 1, units: 16, embedding: 8}\n  data: {max_pieces: 30}\n")
+    env = {**os.environ, "KERAS_BACKEND": "jax", "MUSIGAN_HOME": str(tmp_path / "home")}
+    result = run_musigan("train", "jsb-gru-sigmoid", "--config", config, "--out", tmp_path / "run",
+                         "--no-calibration", env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads((tmp_path / "run" / "state.json").read_text())["epoch"] == 3
+    assert json.loads((tmp_path / "jsb-gru-sigmoid.json").read_text())["hardware"]["backend"] == "jax"
