@@ -26,7 +26,7 @@ from .args import (
 from .controls import add_jam_options, control_mapping, learn_controls
 from .output_paths import output_problem
 from .plot import plot_recording
-from .session_safety import CLOSE_SECONDS, exit_within, watch_threads
+from .session_safety import CLOSE_SECONDS, backstop, disarm, exit_within, watch_threads
 
 
 def register(commands):
@@ -206,6 +206,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
             failure.append(f"internal error ({type(exc).__name__}: {exc})")
         finally:
             signal.signal(signal.SIGINT, lambda *_: None)  # a second Ctrl-C must not interrupt the release
+            backstop()
             released = engine.close()
             if runner.clock_out:
                 runner.clock_out.stop()
@@ -224,6 +225,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
             os._exit(code)
         closing = exit_within(CLOSE_SECONDS, code)
     closing.cancel()  # the ports closed
+    disarm()
     if recorder:
         plot_recording(recorder, args.plot)
     return code

@@ -2,6 +2,7 @@
 one on the engine's, and once every note is released a port that will not close cannot keep it."""
 from __future__ import annotations
 
+import faulthandler
 import os
 import sys
 import threading
@@ -25,6 +26,21 @@ def exit_within(seconds: float, code: int):
     timer.daemon = True
     timer.start()
     return timer
+
+
+# The backstop for the whole shutdown (release, settle, save, close): a call into a MIDI library that
+# blocks while holding the interpreter lock would keep `exit_within`'s Python timer from ever running.
+SHUTDOWN_SECONDS = 3.0
+
+
+def backstop(seconds: float = SHUTDOWN_SECONDS) -> None:
+    """Arm a watchdog in C (faulthandler's thread needs no interpreter lock): if the session has not
+    left `seconds` from now, it prints where each thread is (stderr) and exits with status 1."""
+    faulthandler.dump_traceback_later(seconds, exit=True)
+
+
+def disarm() -> None:
+    faulthandler.cancel_dump_traceback_later()
 
 
 def watch_threads(runner) -> list[str]:
