@@ -27,21 +27,15 @@ def read_clip(path, steps_per_quarter: int) -> NoteSequence:
         if len(drums):
             raise ClipError(f"{path} is a drum clip (channel 10 only): musigan plays pitched parts")
         raise ClipError(f"{path} has no notes")
-    bar = clip.time_signature[0] * steps_per_quarter * 4 // clip.time_signature[1]
-    empty_bars = int(clip.notes[:, START].min()) // bar
+    empty_bars = int(clip.notes[:, START].min()) // clip.steps_per_bar
     if empty_bars:
-        clip.notes[:, [START, END]] -= empty_bars * bar
+        clip.notes[:, [START, END]] -= empty_bars * clip.steps_per_bar
     return clip
 
 
 def bars_of(clip: NoteSequence) -> int:
     """Whole bars the clip spans (its last bar counted whole)."""
-    return -(-clip.total_steps // steps_per_bar(clip))
-
-
-def steps_per_bar(clip: NoteSequence) -> int:
-    beats, unit = clip.time_signature
-    return beats * clip.steps_per_quarter * 4 // unit
+    return -(-clip.total_steps // clip.steps_per_bar)
 
 
 def top_line(clip: NoteSequence) -> NoteSequence:
@@ -73,5 +67,5 @@ def write_piece(piece: NoteSequence, out, plot: bool, summary: str, channels: di
     path = save_or_fallback(lambda to: write_midi(piece, to, channels=channels), out, "the MIDI file")
     print(f"wrote {path}: {summary}")
     if plot:
-        print(f"wrote {draw_piano_roll(path, beats_per_bar=steps_per_bar(piece) // piece.steps_per_quarter)}")
+        print(f"wrote {draw_piano_roll(path, beats_per_bar=piece.steps_per_bar // piece.steps_per_quarter)}")
     return path

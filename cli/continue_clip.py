@@ -3,14 +3,7 @@ Studio's Continue does: the clip primes the preset, which plays on from the clip
 from __future__ import annotations
 
 from .args import add_piece_options, add_preset_options, add_sampling_options, fail, number
-from .clips import (
-    ClipError,
-    bars_of,
-    check_range,
-    read_clip,
-    steps_per_bar,
-    write_piece,
-)
+from .clips import ClipError, bars_of, check_range, read_clip, write_piece
 from .output_paths import output_problem
 
 
@@ -44,7 +37,7 @@ def run(args) -> int:
         encoding = preset.encoding()
         clip = read_clip(args.clip, encoding.steps_per_quarter)
         check_range(clip, encoding.range.low, encoding.range.high, preset.name)
-        bar, clip_bars = steps_per_bar(clip), bars_of(clip)
+        bar, clip_bars = clip.steps_per_bar, bars_of(clip)
         piece = generate_piece(preset, args.bars, clip, args.seed, args.temperature, args.top_p,
                                primer_steps=clip_bars * bar, beats_per_bar=bar // clip.steps_per_quarter)
     except (PresetError, ClipError, ValueError) as exc:  # a bad preset, weights that do not fit, a clip out of range

@@ -71,7 +71,8 @@ def run(args) -> int:
     gan = preset.config.model.kind == "gan"
     run_dir = Path(args.out or Path("runs") / preset.name)
     output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
-    if problem := first_problem([("--out", run_dir, True), ("--weights-dir", output_stem.parent, True)]):
+    weights_flag = "--weights-dir" if args.weights_dir else "the presets folder"
+    if problem := first_problem([("--out", run_dir, True), (weights_flag, output_stem.parent, True)]):
         return fail("train", problem)
     try:
         run = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume, progress=True,

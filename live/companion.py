@@ -11,12 +11,7 @@ import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
-from ..models.generation import (
-    default_max_note_steps,
-    max_note_steps,
-    max_polyphony,
-    prime,
-)
+from ..models.generation import default_max_note_steps, max_note_steps, max_polyphony, prime
 from ..models.notes import NoteSequence
 from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities

@@ -13,12 +13,7 @@ from collections import deque
 import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.phrase_gan import (
-    STEPS_PER_BAR,
-    condition_bar,
-    generate_bars,
-    keys_in_range,
-)
+from ..models.phrase_gan import STEPS_PER_BAR, condition_bar, generate_bars, keys_in_range
 from ..models.preset_schema import Model
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper

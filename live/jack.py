@@ -156,4 +156,3 @@ def connections() -> dict[str, list[str]]:
         elif line:
             current = ports[line] = []
     return ports
-

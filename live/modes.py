@@ -50,9 +50,9 @@ def answer(engine, step: int) -> None:
     frames = sample_answer(engine, phrase, length)
     engine.looper.keep(frames, phrase)
     engine.schedule.add_frames(step, frames)
-    answer = onsets(frames)
-    engine.log(f"heard {len(phrase)} notes {pitch_names(phrase.notes[:, PITCH])}; answering {len(answer)} notes "
-             f"{pitch_names(answer)} from {engine.where(step)}")
+    notes = onsets(frames)
+    engine.log(f"heard {len(phrase)} notes {pitch_names(phrase.notes[:, PITCH])}; answering {len(notes)} notes "
+               f"{pitch_names(notes)} from {engine.where(step)}")
 
 
 def sample_answer(engine, call: NoteSequence, length: int) -> list[set[int]]:

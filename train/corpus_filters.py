@@ -39,14 +39,9 @@ def active_filters(data):
     if data.single_instrument:
         yield "data.single_instrument", lambda p: len(np.unique(p.notes[:, VOICE])) <= 1
     if data.min_bars:
-        yield "data.min_bars", lambda p: p.total_steps >= data.min_bars * bar_steps(p)
+        yield "data.min_bars", lambda p: p.total_steps >= data.min_bars * p.steps_per_bar
     if data.metres:
         yield "data.metres", lambda p: f"{p.time_signature[0]}/{p.time_signature[1]}" in data.metres
-
-
-def bar_steps(piece) -> int:
-    beats, unit = piece.time_signature
-    return beats * piece.steps_per_quarter * 4 // unit
 
 
 def removed_line(removed: dict[str, int]) -> str | None:

@@ -32,12 +32,13 @@ class PlainProgress:
 
     def _heartbeat(self) -> None:
         while not self.stopped.wait(self.every / 5):
-            self._report(force=False)
+            self._report()
 
-    def _report(self, force: bool, task: int | None = None) -> None:
+    def _report(self, task: int | None = None) -> None:
+        """A line for `task` (else the newest), if `every` seconds have passed since the last."""
         with self.lock:
             now = time.monotonic()
-            if not self.tasks or (not force and now - self.last < self.every):
+            if not self.tasks or now - self.last < self.every:
                 return
             self.last = now
             description, done, total = self.tasks.get(task, next(reversed(self.tasks.values())))
@@ -56,7 +57,7 @@ class PlainProgress:
             entry[0] = description or entry[0]
             entry[1] = (entry[1] if completed is None else completed) + advance
             entry[2] = entry[2] if total is None else total
-        self._report(force=time.monotonic() - self.last >= self.every, task=task)
+        self._report(task)
 
     def advance(self, task: int, advance: int = 1) -> None:
         self.update(task, advance)
@@ -77,7 +78,7 @@ def progress_display(enabled: bool = True, console=None, columns=()):
 
 @contextlib.contextmanager
 def phase(description: str, enabled: bool = True, console=None):
-    """One step of work with no count of its own (ingest's cache, measuring the test split): a spinner
+    """One step of work with no count of its own (measuring the test split): a spinner
     on a terminal; on a pipe its name at once, then a line every few seconds while it lasts."""
     from rich.progress import SpinnerColumn, TimeElapsedColumn
 

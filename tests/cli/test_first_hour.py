@@ -73,6 +73,10 @@ def test_a_closed_stdout_never_costs_the_recording(tmp_path):
 
 def test_training_commands_without_their_backend_say_how_to_install_it():
     """The player's install has no Keras backend; here torch stands in for the one that is missing."""
+    from importlib.util import find_spec
+
+    if find_spec("torch") is not None:
+        pytest.skip("torch is installed here: it cannot stand in for a missing backend")
     for command in (["train", "bach-chorales-gru"], ["evaluate", "bach-chorales-gru"], ["sweep", "x.yaml"]):
         result = run_musigan(*command, env={**os.environ, "KERAS_BACKEND": "torch"})
         assert result.returncode == 2, result.stderr
