@@ -132,7 +132,7 @@ def main() -> None:
     cards = {name: preset.card() for name, preset in presets.items()}
     encoding = presets["bach-gan"].encoding()
     corpus = load_corpus(presets["bach-gan"].source(), steps_per_quarter=4, progress=False)
-    windows = [phrase_windows(EncodedSplit(corpus.split(split), encoding), STEPS) for split in ("test", "valid")]
+    windows = [phrase_windows(EncodedSplit(corpus.split(split), encoding), STEPS, STEPS // 4) for split in ("test", "valid")]
     draws = [one_draw(presets, encoding, windows, args.phrases, draw) for draw in range(args.draws)]
     results, reference = mean_figures([d[0] for d in draws]), mean_figures([d[1] for d in draws])
     spread = {name: float(np.std([d[0][name]["mean_overlap"] for d in draws])) for name in results}

@@ -252,7 +252,7 @@ def make_runner(engine, source, args, watch, send, log):
     if args.clock_out:
         from ..live.clock_out import ClockOut
 
-        clock_out = ClockOut(send, clock, engine.settings.beats_per_bar)
+        clock_out = ClockOut(send, clock, engine.companion.metre)
     runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out, log=log,
                     load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
     for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):

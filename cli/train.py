@@ -1,6 +1,7 @@
 """`musigan train PRESET`: train, checkpoint, resume, export the preset's weights and card."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import replace
@@ -29,7 +30,36 @@ def register(commands):
     train.add_argument("--weights-dir", metavar="DIR",
                        help="write PRESET.npz and PRESET.json into DIR instead (e.g. a checkout's presets/ "
                             "folder, to ship them)")
+    several = train.add_argument_group(
+        "several processes (one per host; KERAS_BACKEND=jax)",
+        "Run the same command on every host with the first host's address: each trains on its share of "
+        "every batch, and only process 0 writes the run folder and the preset.")
+    several.add_argument("--join", metavar="HOST:PORT", help="the coordinator: process 0's host and a free port")
+    several.add_argument("--processes", type=number(int, 2), metavar="N", help="how many processes in all")
+    several.add_argument("--process-id", type=number(int, 0), metavar="I", help="this one's index, 0 .. N-1")
     return train
+
+
+def several_processes_problem(args, preset) -> str | None:
+    """What is wrong with the multi-process flags, if anything (checked before any work)."""
+    given = [flag for flag, value in (("--join", args.join), ("--processes", args.processes),
+                                      ("--process-id", args.process_id)) if value is not None]
+    if not given:
+        return None
+    if len(given) < 3:
+        return f"{', '.join(given)} needs --join, --processes and --process-id together"
+    if os.environ.get("KERAS_BACKEND") != "jax":
+        return "--join needs KERAS_BACKEND=jax (processes are joined by JAX's coordinator)"
+    host, _, port = args.join.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return f"--join: {args.join!r} is not HOST:PORT (e.g. host0.example.org:1234)"
+    if args.process_id >= args.processes:
+        return f"--process-id: {args.process_id} is not below --processes {args.processes}"
+    if args.resume:
+        return "--resume: a run of several processes cannot resume (start it again, or train on one)"
+    if preset.config.model.kind == "gan":
+        return f"--join: {preset.name} is a GAN; several processes train the language-model presets only"
+    return None
 
 
 def calibrate_density(trained, card: dict, console, deadline: float | None) -> None:
@@ -72,8 +102,15 @@ def run(args) -> int:
     run_dir = Path(args.out or Path("runs") / preset.name)
     output_stem = Path(args.weights_dir) / preset.name if args.weights_dir else preset.output_stem
     weights_flag = "--weights-dir" if args.weights_dir else "the presets folder"
-    if problem := first_problem([("--out", run_dir, True), (weights_flag, output_stem.parent, True)]):
+    if problem := (several_processes_problem(args, preset) or
+                   first_problem([("--out", run_dir, True), (weights_flag, output_stem.parent, True)])):
         return fail("train", problem)
+    if args.join:
+        from ..train.multihost import join
+
+        console.print(f"process {args.process_id} of {args.processes}: waiting for the others at {args.join}",
+                      highlight=False)
+        join(args.join, args.processes, args.process_id)
     try:
         run = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume, progress=True,
                   output_stem=output_stem, started=started)
@@ -86,6 +123,10 @@ def run(args) -> int:
         print(f"\nmusigan train: interrupted; every finished epoch is saved in {run_dir}. Continue with: {again}",
               file=sys.stderr)
         return 130
+    if card is None:
+        console.print(f"process {args.process_id} of {args.processes}: trained its share of every batch; process 0 "
+                      "writes the preset", highlight=False)
+        return 0
     if card["data"].get("notes_per_bar") and not args.no_calibration:
         calibrate_density(replace(preset, weights_stem=output_stem), card, console, run.deadline)
     if gan:

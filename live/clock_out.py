@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import mido
 
+from ..models.metre import Metre
 from .clock import PPQN
 
 SIXTEENTH = PPQN // 4  # Song Position Pointer counts 16th notes
 
 
 class ClockOut:
-    def __init__(self, send, clock, beats_per_bar: int = 4):
+    def __init__(self, send, clock, metre: Metre = Metre()):
         self.send, self.clock = send, clock
         self.ticks_per_step = PPQN / clock.steps_per_quarter
-        self.ticks_per_bar = PPQN * beats_per_bar
+        self.ticks_per_bar = metre.steps_per_bar(PPQN)  # ticks are a grid of PPQN steps a quarter
         self.ticks = 0
         self.cued = False       # the music has begun: start the DAW's transport at the next bar
         self.transport = False  # the DAW's transport is running

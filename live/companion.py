@@ -12,6 +12,7 @@ import numpy as np
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
 from ..models.generation import default_max_note_steps, max_note_steps, max_polyphony, prime
+from ..models.metre import Metre
 from ..models.notes import NoteSequence
 from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
@@ -29,8 +30,9 @@ class Companion(SamplerKnobs):
 
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None,
-                 keys_normalised: bool = False):
+                 keys_normalised: bool = False, metre: Metre = Metre()):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
+        self.metre = metre  # the bar the engine counts while this companion plays
         self.keys_normalised = keys_normalised  # trained in C major / A minor only: transpose to it and back
         self.shift = 0                          # the player's key minus the model's, in semitones
         self.max_notes = max_notes
@@ -234,12 +236,9 @@ class EventsCompanion(Companion):
         for _ in range(self.encoding.tokens_per_note * self.max_notes):
             if not sample:
                 break
-            sounding = own | forced
-            mask = np.zeros(self.encoding.vocab_size, bool)
-            mask[:128] = self.pitch_ok
-            mask[list(sounding | released)] = False                       # no double note-on
-            mask[NOTE_OFF + np.fromiter(own, int, len(own))] = True       # off only what it holds
-            mask[STEP] = True
+            mask = self.encoding.allowed_after(None, frozenset(own))     # off only what it holds
+            mask[:128] &= self.pitch_ok
+            mask[list(forced | released)] = False                         # not the player's, not what it let go
             if len(own) >= self.max_notes:
                 mask[:128] = False
             token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1],
@@ -272,4 +271,5 @@ def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
         kwargs["max_notes"] = min(voices, 4)
     return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler,
                                      max_note_steps=max_note_steps(preset),
-                                     keys_normalised=preset.config.data.transpose == "normalize", **kwargs)
+                                     keys_normalised=preset.config.data.transpose == "normalize",
+                                     metre=preset.metre, **kwargs)

@@ -71,11 +71,11 @@ class Engine:
 
     def where(self, position: float) -> str:
         """A grid position as the player counts it: bar 3 beat 2."""
-        return bar_beat(position, self.companion.steps_per_quarter, self.settings.beats_per_bar)
+        return bar_beat(position, self.companion.steps_per_quarter, self.companion.metre)
 
     @property
     def steps_per_bar(self) -> int:
-        return self.settings.beats_per_bar * self.companion.steps_per_quarter
+        return self.companion.metre.steps_per_bar(self.companion.steps_per_quarter)
 
     def _new_looper(self) -> Looper:
         """Nothing to loop yet (a new session, mode or preset); the solo loop spans `loop_bars` bars."""
@@ -252,7 +252,8 @@ class Engine:
         self.state = state
 
     def _click(self, step: int) -> None:
-        click(self.tracker, self.settings, step, self.companion.steps_per_quarter, self.count_in_steps)
+        click(self.tracker, self.settings, step, self.companion.metre.steps_per_beat(self.companion.steps_per_quarter),
+              self.steps_per_bar, self.count_in_steps)
 
     @property
     def count_in_steps(self) -> int:

@@ -13,7 +13,8 @@ from collections import deque
 import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.phrase_gan import STEPS_PER_BAR, condition_bar, generate_bars, keys_in_range
+from ..models.metre import Metre
+from ..models.phrase_gan import condition_bar, generate_bars, keys_in_range
 from ..models.preset_schema import Model
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
@@ -25,8 +26,11 @@ class GanCompanion(SamplerKnobs):
     can_harmonize = False
 
     def __init__(self, name: str, stepper, encoding, model: Model, sampler: Sampler, max_notes: int = 4,
-                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None):
+                 pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None,
+                 metre: Metre = Metre()):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
+        self.metre = metre  # its phrases are bars of this metre
+        self.bar = metre.steps_per_bar(encoding.steps_per_quarter)
         self.phrase_bars, self.noise, self.max_notes = model.phrase_bars, model.noise, max_notes
         low = encoding.range.low
         self.allowed = np.zeros(encoding.vocab_size, bool)
@@ -42,14 +46,15 @@ class GanCompanion(SamplerKnobs):
         encoding = preset.encoding()
         trained = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
         return cls(preset.name, load_stepper(preset), encoding, preset.config.model,
-                   Sampler.from_preset(preset, temperature, top_p, seed), trained_keys=trained, **kwargs)
+                   Sampler.from_preset(preset, temperature, top_p, seed), trained_keys=trained,
+                   metre=preset.metre, **kwargs)
 
     @property
     def steps_per_quarter(self) -> int:
         return self.encoding.steps_per_quarter
 
     def reset(self) -> None:
-        self.recent = deque(maxlen=STEPS_PER_BAR)   # the last bar heard or played, as rows
+        self.recent = deque(maxlen=self.bar)   # the last bar heard or played, as rows
         self.pending: deque = deque()
 
     def _row(self, pitches) -> np.ndarray:
@@ -60,13 +65,13 @@ class GanCompanion(SamplerKnobs):
         return row
 
     def condition(self) -> np.ndarray:
-        return condition_bar(list(self.recent), self.encoding.vocab_size)
+        return condition_bar(list(self.recent), self.encoding.vocab_size, self.bar)
 
     def listen(self, phrase) -> None:
         """Condition the next answer on the last bar of the player's phrase."""
         self.reset()
         roll = self.encoding.encode(phrase) if len(phrase) else np.zeros((0, self.encoding.vocab_size))
-        for row in roll[-STEPS_PER_BAR:]:
+        for row in roll[-self.bar:]:
             self.recent.append(row.astype(np.float32))
 
     def step(self, forced=(), sample: bool = True) -> set[int]:

@@ -19,12 +19,12 @@ def follow_dynamics(recent_velocities, step: int, steps_per_bar: int) -> int:
     return int(min(127, statistics.median(recent_velocities) + accent))
 
 
-def click(tracker, settings, step: int, steps_per_quarter: int, count_in_steps: int) -> None:
-    """The metronome (and the count-in): a click on each beat, louder on a bar's first, released at the
-    next step; it goes through the tracker, so panic and every way out release it too."""
+def click(tracker, settings, step: int, steps_per_beat: int, steps_per_bar: int, count_in_steps: int) -> None:
+    """The metronome (and the count-in): a click on each beat of the metre, louder on a bar's first,
+    released at the next step; it goes through the tracker, so panic and every way out release it too."""
     tracker.note_off(settings.click_channel, settings.click_note)
-    if (settings.metronome or step < count_in_steps) and step % steps_per_quarter == 0:
-        downbeat = step % (steps_per_quarter * settings.beats_per_bar) == 0
+    if (settings.metronome or step < count_in_steps) and step % steps_per_beat == 0:
+        downbeat = step % steps_per_bar == 0
         tracker.note_on(settings.click_channel, settings.click_note, 110 if downbeat else 70)
 
 

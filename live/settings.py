@@ -30,7 +30,6 @@ class LiveSettings:
     loop_bars: int = 2                 # solo: how many of its last bars the loop control repeats
     state_cc: int | None = None        # tell the DAW what the companion is doing on this CC; None = off
     glide_beats: float = 4.0           # a tempo change glides over this many beats
-    beats_per_bar: int = 4
     controls: dict[str, int] = field(default_factory=default_controls)  # control name -> CC (live/controls.py)
 
     def __post_init__(self):

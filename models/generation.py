@@ -22,10 +22,12 @@ def prime(stepper: Stepper, encoding, primer=()) -> np.ndarray:
 
 
 def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logits: np.ndarray,
-                 max_notes: int = 8, allowed: np.ndarray | None = None) -> list:
+                 max_notes: int = 8, allowed: np.ndarray | None = None, voices: int | None = None) -> list:
     """Sample until `steps` grid steps are complete; returns tokens (or rows for a sigmoid head).
 
     `allowed` (vocab-wide bool) restricts pitches throughout; a step never holds more than `max_notes`.
+    Where the encoding spells releases (events), a note that would make more than `voices` sound at
+    once first releases the one that has sounded longest, and the model hears that release.
     """
     out, previous = [], np.zeros(encoding.vocab_size, bool)
     if encoding.rows:
@@ -40,8 +42,16 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     only_step = np.zeros(encoding.vocab_size, bool)
     only_step[step_token] = True
     current = np.zeros(encoding.vocab_size, bool)
+    sounding = encoding.stream()  # what the tokens so far hold: the grammar depends on it
+    releases = getattr(encoding, "release", None)
+
+    def play(token: int) -> np.ndarray:
+        out.append(token)
+        sounding.feed(token)
+        return stepper.step(token)
+
     while done < steps:
-        mask = encoding.allowed_after(last)
+        mask = encoding.allowed_after(last, frozenset(sounding.held))
         if allowed is not None:
             mask = mask & (allowed | only_step)
         if in_step >= cap:
@@ -49,14 +59,15 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
         # where a held note is spelled again each step, holding on is part of the rhythm too
         holds = previous if encoding.holds_repeat else False
         token = sampler.categorical(logits, mask, encoding.structural | holds, encoding.waits | holds)
-        out.append(token)
+        if releases and voices and not encoding.structural[token] and len(sounding.held) >= voices:
+            play(releases(min(sounding.held, key=sounding.held.get)))
+        logits = play(token)
         if token == step_token:
             sampler.end_step()
             done, in_step, previous, current = done + 1, 0, current, np.zeros(encoding.vocab_size, bool)
         else:
             in_step, current[token] = in_step + 1, True
         last = token
-        logits = stepper.step(token)
     return out
 
 
@@ -65,7 +76,7 @@ def gan_bars(preset, stepper, primer_rows, bars: int, sampler: Sampler) -> np.nd
     from .phrase_gan import condition_bar, generate_bars, keys_in_range
 
     model, encoding = preset.config.model, preset.encoding()
-    condition = condition_bar(primer_rows, stepper.vocab_size)
+    condition = condition_bar(primer_rows, stepper.vocab_size, preset.steps_per_bar)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     return generate_bars(stepper, sampler, condition, bars, model.phrase_bars, model.noise, allowed=allowed)
 
@@ -89,6 +100,14 @@ def max_note_steps(preset) -> int:
                or default_max_note_steps(preset.config.data.steps_per_quarter))
 
 
+def usual_voices(preset) -> int | None:
+    """How many notes its corpus sounds at once three quarters of its sounding time (the card's
+    `polyphony_p75`; None for a card from before it was kept). An events model that loses track of
+    what it holds starts notes over the ones it forgot: on `bench/polyphony.py`'s quartet folder it
+    sounded 5.3 at once where the corpus sounds 3.4, and 3.6 with this cap."""
+    return preset.card()["data"].get("polyphony_p75")
+
+
 def max_polyphony(preset) -> int | None:
     """1 for a preset whose corpus sounds one note at a time (its card's 99th-percentile polyphony):
     its tunes stay one line. None otherwise: capping a chorale model at its corpus's four cut its
@@ -100,8 +119,8 @@ def max_polyphony(preset) -> int | None:
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
                    temperature: float | None = None, top_p: float | None = None,
                    density=None, key_counts=None, primer_steps: int | None = None,
-                   beats_per_bar: int = 4) -> NoteSequence:
-    """`bars` (of `beats_per_bar` quarters) from a trained preset after an optional primer: the primer
+                   steps_per_bar: int | None = None) -> NoteSequence:
+    """`bars` (of `steps_per_bar` steps; None: a bar of the preset's metre) from a trained preset after an optional primer: the primer
     on voice 0 ("primer"), the continuation on voice 1 ("musigan"), as `musigan generate` writes them.
     The continuation starts where the primer's last note ends, or after `primer_steps` (a clip's whole
     bars: the rest of its last bar is silence the model hears). None = the preset's sampling values (a
@@ -118,8 +137,9 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
     if preset.config.model.kind == "gan":
         answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, sampler))
     else:
-        steps = bars * beats_per_bar * encoding.steps_per_quarter
-        answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items)))
+        steps = bars * (steps_per_bar or preset.steps_per_bar)
+        answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items),
+                                              voices=usual_voices(preset)))
     answer = answer.with_max_length(max_note_steps(preset))
     voices = max_polyphony(preset)
     notes = (answer.with_max_polyphony(voices) if voices else answer).notes.copy()
@@ -132,4 +152,5 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
         parts.insert(0, primer_notes)
     return NoteSequence(np.concatenate(parts), steps_per_quarter=encoding.steps_per_quarter,
                         tempo_bpm=preset.config.live.bpm, name=f"musigan {preset.name}",
+                        time_signature=(preset.metre.numerator, preset.metre.denominator),
                         voice_names=("primer", "musigan"))

@@ -2,6 +2,8 @@
 says these, never MIDI numbers or grid steps."""
 from __future__ import annotations
 
+from .metre import Metre
+
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 
@@ -15,9 +17,10 @@ def pitch_names(pitches) -> str:
     return " ".join(pitch_name(int(p)) for p in pitches) or "none"
 
 
-def bar_beat(step: float, steps_per_quarter: int, beats_per_bar: int = 4) -> str:
-    """A grid position as 'bar 3 beat 2' (bars and beats from 1; to the nearest quarter of a beat)."""
-    quarters_of_beats = round(4 * step / steps_per_quarter)
-    bar, rest = divmod(quarters_of_beats, 4 * beats_per_bar)
+def bar_beat(step: float, steps_per_quarter: int, metre: Metre = Metre()) -> str:
+    """A grid position as 'bar 3 beat 2' (bars and beats from 1; to the nearest quarter of a beat; in
+    6/8 a beat is a dotted quarter)."""
+    quarters_of_beats = round(4 * step / metre.steps_per_beat(steps_per_quarter))
+    bar, rest = divmod(quarters_of_beats, 4 * metre.beats_per_bar())
     beat = f"{1 + rest / 4:g}"
     return f"bar {bar + 1} beat {beat}"

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-STEPS_PER_BAR = 16
-
 
 def generator_width(noise: int, keys: int) -> int:
     return 2 * noise + 2 * keys
@@ -30,10 +28,11 @@ def generator_rows(rng: np.random.Generator, condition: np.ndarray, steps: int, 
     return rows
 
 
-def condition_bar(rows, keys: int) -> np.ndarray:
-    """The bar a phrase is conditioned on: the last bar of `rows`, silence before it if shorter."""
-    condition = np.zeros((STEPS_PER_BAR, keys), np.float32)
-    last = np.asarray(rows[-STEPS_PER_BAR:], np.float32).reshape(-1, keys)
+def condition_bar(rows, keys: int, bar: int) -> np.ndarray:
+    """The bar (`bar` steps: the preset's metre on its grid) a phrase is conditioned on: the last bar
+    of `rows`, silence before it if shorter."""
+    condition = np.zeros((bar, keys), np.float32)
+    last = np.asarray(rows[-bar:], np.float32).reshape(-1, keys)
     if len(last):
         condition[-len(last):] = last
     return condition
@@ -56,14 +55,15 @@ def generate_phrase(stepper, sampler, condition: np.ndarray, steps: int, noise: 
 
 def generate_bars(stepper, sampler, condition: np.ndarray, bars: int, phrase_bars: int, noise: int,
                   max_notes: int = 6, allowed: np.ndarray | None = None, bias: np.ndarray | float = 0.0) -> np.ndarray:
-    """`bars` bars as one roll: phrase after phrase, each conditioned on the bar before it."""
-    phrases = []
-    while sum(len(p) for p in phrases) < bars * STEPS_PER_BAR:
-        phrase = generate_phrase(stepper, sampler, condition, phrase_bars * STEPS_PER_BAR, noise,
+    """`bars` bars (each as long as the `condition` bar) as one roll: phrase after phrase, each
+    conditioned on the bar before it."""
+    bar, phrases = len(condition), []
+    while sum(len(p) for p in phrases) < bars * bar:
+        phrase = generate_phrase(stepper, sampler, condition, phrase_bars * bar, noise,
                                  max_notes=max_notes, allowed=allowed, bias=bias)
         phrases.append(phrase)
-        condition = phrase[-STEPS_PER_BAR:].astype(np.float32)
-    return np.concatenate(phrases)[: bars * STEPS_PER_BAR]
+        condition = phrase[-bar:].astype(np.float32)
+    return np.concatenate(phrases)[: bars * bar]
 
 
 def keys_in_range(card: dict, low_key: int, keys: int) -> np.ndarray:

@@ -31,7 +31,10 @@ def key(default=dataclasses.MISSING, meaning: str = "", choices: tuple = (), fac
 class Data:
     source: str = key(meaning="a folder or file, corpus:NAME, jsb:NAME (shipped) or jsb:PATH")
     encoding: dict = key(meaning="{name: events, frames or pianoroll, ...}: how notes become model input")
-    steps_per_quarter: int = key(4, "the grid: steps per quarter note (for a jsb: source, the file's grid)")
+    steps_per_quarter: int = key(4, "the grid: steps per quarter note (for a jsb: source, the file's grid): "
+                                    "4 for 16ths, 6 or 12 for triplets, 24 for both")
+    metre: str = key("4/4", "the bar it plays in: a GAN's phrases are bars of it; live, the bar lines, metronome, "
+                            "count-in and the DAW clock's bar follow it (e.g. 3/4, 6/8)")
     transpose: str = key("none", "normalize: every piece to C/Am; augment: train in other keys", TRANSPOSE_MODES)
     max_pieces: int = key(0, "use only the first N pieces of each split (0: all)")
     max_shift: int = key(6, "augment: transpositions up to this many semitones either way")
@@ -54,7 +57,7 @@ class Model:
     head: str = key("softmax", "softmax over tokens (events, frames) or sigmoid over rows (pianoroll)",
                     ("softmax", "sigmoid"))
     noise: int = key(16, "gan: noise dimensions per step and per phrase")
-    phrase_bars: int = key(4, "gan: bars of 16 steps in one generated phrase")
+    phrase_bars: int = key(4, "gan: bars (of data.metre) in one generated phrase")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ from ..paths import SHIPPED_PRESETS as SHIPPED
 from ..paths import bundled_jsb, user_presets_dir
 from .encodings import make_encoding
 from .files import load_npz
+from .metre import Metre
 from .preset_schema import SECTIONS, PresetConfig, PresetError, build_section, check_value
 
 def _has_weights(stem: Path) -> bool:
@@ -49,6 +50,14 @@ class Preset:
     @property
     def trained(self) -> bool:
         return _has_weights(self.weights_stem)
+
+    @property
+    def metre(self) -> Metre:
+        return Metre.parse(self.config.data.metre)
+
+    @property
+    def steps_per_bar(self) -> int:
+        return self.metre.steps_per_bar(self.encoding().steps_per_quarter)
 
     def encoding(self):
         return make_encoding(encoding_config(self.config))
@@ -133,10 +142,13 @@ def check_combination(config: PresetConfig, where: str) -> PresetConfig:
         encoding = make_encoding(encoding_config(config))
     except ValueError as exc:
         raise PresetError(f"{where}.data.encoding: {exc}") from None
+    try:
+        Metre.parse(config.data.metre).steps_per_bar(encoding.steps_per_quarter)
+    except ValueError as exc:
+        raise PresetError(f"{where}.data.metre: {exc}") from None
     if config.model.kind == "gan":
-        if encoding.name != "pianoroll" or encoding.steps_per_quarter != 4:
-            raise PresetError(f"{where}.data.encoding: a gan preset needs the pianoroll encoding on a 16th grid "
-                              "(steps_per_quarter: 4)")
+        if encoding.name != "pianoroll":
+            raise PresetError(f"{where}.data.encoding: a gan preset needs the pianoroll encoding")
         config = replace(config, model=replace(config.model, head="sigmoid"))
     if (config.model.head == "sigmoid") != encoding.rows:
         raise PresetError(f"{where}.model.head: a {config.model.head} head does not fit the {encoding.name} "

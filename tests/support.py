@@ -3,10 +3,13 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
 from musigan.models.notes import NoteSequence, notes_array
+
+ROOT = Path(__file__).resolve().parents[1]  # the checkout: README.md, presets/, data/
 
 
 @st.composite

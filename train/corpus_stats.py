@@ -27,12 +27,13 @@ def corpus_stats(pieces: list[NoteSequence]) -> dict:
     }
 
 
-def polyphony_p99(pieces: list[NoteSequence]) -> int:
-    """The 99th percentile of how many notes the pieces sound at once (where any sound): the card
-    records it for the training split, and generation never sounds more (a tune corpus stays one line)."""
+def polyphony_percentile(pieces: list[NoteSequence], percent: float) -> int:
+    """A percentile of how many notes the pieces sound at once (where any sound). The card records
+    the 99th (a tune corpus, 1, stays one line) and the 75th (an events model sounds no more at once)
+    for the training split."""
     counts = [p.sounding().sum(axis=1) for p in pieces if len(p)]
     counts = np.concatenate(counts) if counts else np.zeros(0)
-    return int(np.percentile(counts[counts > 0], 99)) if (counts > 0).any() else 0
+    return int(np.percentile(counts[counts > 0], percent)) if (counts > 0).any() else 0
 
 
 def bar_densities(pieces: list[NoteSequence], bars: int = 8) -> np.ndarray:

@@ -13,7 +13,6 @@ checkpoints, export and the learning-rate schedule see ordinary Keras models bet
 """
 from __future__ import annotations
 
-from ..models.phrase_gan import STEPS_PER_BAR
 from ..models.recurrent import keras
 
 ops = keras.ops
@@ -28,7 +27,7 @@ def previous_rows(phrases, conditions):
 
 def critic_input(phrases, conditions, steps: int):
     """The phrase and its condition bar tiled under it, as two channels."""
-    return ops.stack([phrases, ops.tile(conditions, (1, steps // STEPS_PER_BAR, 1))], axis=-1)
+    return ops.stack([phrases, ops.tile(conditions, (1, steps // conditions.shape[1], 1))], axis=-1)
 
 
 def free_run(generator, rows, previous, uniforms):

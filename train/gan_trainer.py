@@ -17,7 +17,8 @@ from ..models import recurrent
 from ..models.gan import build_discriminator, build_generator
 from ..models.midi_file import write_midi
 from ..models.notes import PITCH
-from ..models.phrase_gan import STEPS_PER_BAR, generate_phrase, generator_rows, keys_in_range
+from ..models.metre import Metre
+from ..models.phrase_gan import generate_phrase, generator_rows, keys_in_range
 from ..models.sampling import Sampler
 from ..models.stepper import Stepper
 from .gan_step import StatelessGan
@@ -28,16 +29,16 @@ keras = recurrent.keras
 MONITOR_PHRASES = 48
 
 
-def phrase_windows(split, steps: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """(phrases, conditions): every bar-aligned window of `steps` and the bar before it (silence
-    before a piece's first bar); with an rng, each piece in a random key of its shifts."""
+def phrase_windows(split, steps: int, bar: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """(phrases, conditions): every bar-aligned window of `steps` and the bar (`bar` steps) before it
+    (silence before a piece's first bar); with an rng, each piece in a random key of its shifts."""
     phrases, conditions = [], []
     for index in range(len(split.pieces)):
         shift = int(rng.choice(split.shifts[index])) if rng is not None else 0
         roll = split.encoded(index, shift)
-        for start in range(0, len(roll) - steps + 1, STEPS_PER_BAR):
+        for start in range(0, len(roll) - steps + 1, bar):
             phrases.append(roll[start:start + steps])
-            conditions.append(roll[start - STEPS_PER_BAR:start] if start else np.zeros_like(roll[:STEPS_PER_BAR]))
+            conditions.append(roll[start - bar:start] if start else np.zeros((bar, roll.shape[1]), roll.dtype))
     return np.asarray(phrases, np.float32), np.asarray(conditions, np.float32)
 
 
@@ -48,8 +49,9 @@ class GanTrainer:
     def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
         self.config, self.encoding, self.splits = config, encoding, splits
         self.generator_file, self.critic_file = run_dir / "generator.keras", run_dir / "critic.keras"
-        self.steps = config.model.phrase_bars * STEPS_PER_BAR
-        phrases, conditions = phrase_windows(splits["valid"], self.steps)
+        self.bar = Metre.parse(config.data.metre).steps_per_bar(encoding.steps_per_quarter)  # its phrases' bar
+        self.steps = config.model.phrase_bars * self.bar
+        phrases, conditions = phrase_windows(splits["valid"], self.steps, self.bar)
         pick = np.random.default_rng(0).permutation(len(phrases))[:MONITOR_PHRASES]
         self.reference = phrases[pick], conditions[pick]
 
@@ -77,7 +79,7 @@ class GanTrainer:
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         batch, noise = self.config.training.batch_size, self.config.model.noise
         rng = np.random.default_rng(self.config.training.seed + epoch)
-        phrases, conditions = phrase_windows(self.splits["train"], self.steps, rng)
+        phrases, conditions = phrase_windows(self.splits["train"], self.steps, self.bar, rng)
         order = rng.permutation(len(phrases))
         task = bar.add_task(label, total=len(order) // batch)
 
@@ -135,7 +137,7 @@ class GanTrainer:
     def export(self, weights: dict) -> tuple[dict, int, dict]:
         """The best generator's music overlap on test phrases, its parameter count, and the pitch
         range it was trained on (the live companion keeps to it)."""
-        test_phrases, test_conditions = phrase_windows(self.splits["test"], self.steps)
+        test_phrases, test_conditions = phrase_windows(self.splits["test"], self.steps, self.bar)
         pick = np.random.default_rng(1).permutation(len(test_phrases))[:MONITOR_PHRASES]
         test = compare_sets(self.generated_sequences(weights, test_conditions[pick], 1),
                             [self.encoding.decode(p) for p in test_phrases[pick]])

@@ -15,6 +15,7 @@ from ..models.stepper import Stepper
 from .backend import tensorboard
 from .evaluate import split_nll
 from .epoch_result import EpochResult
+from .multihost import local_share, process_count, undistributed
 
 keras = recurrent.keras
 
@@ -61,6 +62,7 @@ class LanguageModelTrainer:
     higher_is_better = False   # the score is the validation NLL per step
 
     replicas = 1   # devices the run trains over (set by `Run`)
+    local_model = None  # this process's own copy for held-out figures, in a run of several processes
 
     def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
         self.config, self.encoding, self.splits, self.run_dir = config, encoding, splits, run_dir
@@ -86,24 +88,40 @@ class LanguageModelTrainer:
 
     def epoch(self, epoch: int, bar, deadline: float, label: str) -> EpochResult:
         training = self.config.training
-        data = self.splits["train"].windows(training.sequence_length, np.random.default_rng(training.seed + epoch))
-        # over several devices every batch must split evenly: the ragged tail waits for another epoch
-        used = len(data.inputs) // training.batch_size * training.batch_size if self.replicas > 1 else None
-        batches = -(-len(data.inputs[:used]) // training.batch_size)
+        rng = np.random.default_rng(training.seed + epoch)
+        data = self.splits["train"].windows(training.sequence_length, rng)
+        rows, batch = rng.permutation(len(data.inputs)), training.batch_size
+        if self.replicas > 1:  # every batch must split evenly over the devices: the ragged tail waits
+            rows = rows[: len(rows) // batch * batch]
+        if process_count() > 1:  # this process's share of every batch; the budget is kept between epochs
+            rows, batch, deadline = local_share(rows, batch), batch // process_count(), float("inf")
+        batches = -(-len(rows) // batch)
         task = bar.add_task(label, total=batches)
         progress = BatchProgress(bar, task, label, self.loss_unit, deadline)
-        history = self.model.fit(data.inputs[:used], data.targets[:used], sample_weight=data.weights[:used],
-                                 batch_size=training.batch_size, initial_epoch=epoch, epochs=epoch + 1, verbose=0,
+        history = self.model.fit(data.inputs[rows], data.targets[rows], sample_weight=data.weights[rows],
+                                 batch_size=batch, shuffle=False, initial_epoch=epoch, epochs=epoch + 1, verbose=0,
                                  callbacks=[progress, *self.callbacks])
         bar.remove_task(task)
         unalias_averaged_weights(self.model)
-        loss, valid = history.history["loss"][-1], split_nll(self.model, self.splits["valid"])
+        weights = recurrent.export_weights(self.model)
+        loss, valid = history.history["loss"][-1], self.held_out_nll("valid", weights)
         entry = {"loss": loss, "valid_nll_per_step": valid["nll_per_step"],
                  "valid_nll_per_token": valid["nll_per_token"], "batches": progress.batches, "of_batches": batches}
         summary = (f"loss {loss:.4f} {self.loss_unit}  valid {valid['nll_per_step']:.4f} nats/step "
                    f"{valid['nll_per_token']:.4f} nats/token")
         scalars = {k: valid[k] for k in ("nll_per_step", "nll_per_token", "bits_per_token")}
-        return EpochResult(recurrent.export_weights(self.model), valid["nll_per_step"], entry, summary, scalars)
+        return EpochResult(weights, valid["nll_per_step"], entry, summary, scalars)
+
+    def held_out_nll(self, split: str, weights: dict) -> dict:
+        """`split_nll` of these weights; in a run of several processes, on a copy of the model that is
+        this process's alone (the shared one would take its inputs for a share of a batch)."""
+        if process_count() == 1:
+            return split_nll(self.model, self.splits[split])
+        with undistributed():
+            if self.local_model is None:
+                self.local_model = recurrent.build_language_model(self.config.model, self.encoding.vocab_size)
+            recurrent.import_weights(self.local_model, weights)
+            return split_nll(self.local_model, self.splits[split])
 
     def write_sample(self, weights: dict, path: Path, seed: int, bars: int = 4) -> Path:
         """A sample MIDI from these weights, played by the same NumPy stepper the live path uses."""
@@ -116,6 +134,7 @@ class LanguageModelTrainer:
 
     def export(self, weights: dict) -> tuple[dict, int, dict]:
         """The best weights' figures on valid and test, the parameter count, and no extra card data."""
-        recurrent.import_weights(self.model, weights, "best.npz")
-        metrics = {split: split_nll(self.model, self.splits[split]) for split in ("valid", "test")}
+        if process_count() == 1:  # several processes measure on their own copy (`held_out_nll`)
+            recurrent.import_weights(self.model, weights, "best.npz")
+        metrics = {split: self.held_out_nll(split, weights) for split in ("valid", "test")}
         return metrics, int(self.model.count_params()), {}

@@ -42,8 +42,7 @@ def windows(pieces, bars: int, fits) -> list[tuple[NoteSequence | None, NoteSequ
 def continuation(preset, before: NoteSequence | None, like: NoteSequence, steps: int, seed: int) -> NoteSequence:
     """What the preset writes after `before`, from step 0, `steps` long and in the metre of `like`
     (the phrase that really followed), so that per-bar features compare like with like."""
-    spq = like.steps_per_quarter
-    piece = generate_piece(preset, math.ceil(steps / (4 * spq)), before, seed)
+    piece = generate_piece(preset, math.ceil(steps / like.steps_per_bar), before, seed, steps_per_bar=like.steps_per_bar)
     notes = piece.notes[piece.notes[:, VOICE] == 1].copy()
     notes[:, [START, END]] -= before.total_steps if before is not None else 0
     return replace(piece.with_notes(notes).slice_steps(0, steps), time_signature=like.time_signature)

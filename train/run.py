@@ -24,11 +24,12 @@ from ..models.files import atomic_write, load_npz, save_json, save_npz, save_or_
 from ..models.notes import END, START
 from .backend import distribute, hardware, log_scalars
 from .corpus_filters import preset_corpus, removed_line
-from .corpus_stats import notes_per_bar, polyphony_p99
+from .corpus_stats import notes_per_bar, polyphony_percentile
 from .dataset import fill_empty_splits, prepare_splits
 from .epoch_result import EpochResult
 from .gan_trainer import GanTrainer
 from .lm_trainer import LanguageModelTrainer
+from .multihost import from_process_zero, process_index
 from .progress import phase, progress_display
 
 keras = recurrent.keras
@@ -58,12 +59,15 @@ class Run:
         if resume and not self.state_file.exists():
             raise RunError(f"{self.run_dir}: nothing to resume (no state.json); start without --resume")
         self.resume = resume
+        self.writes = process_index() == 0  # of several processes, only the first writes anything
         self.state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
 
-    def run(self) -> dict:
+    def run(self) -> dict | None:
+        """Train and publish; returns the card (None in a process other than 0, which writes nothing)."""
         keras.utils.set_random_seed(self.config.training.seed)
         self.prepare()
-        (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
+        if self.writes:
+            (self.run_dir / "samples").mkdir(parents=True, exist_ok=True)
         replicas = distribute()
         batch = self.config.training.batch_size
         if batch % replicas:
@@ -85,12 +89,15 @@ class Run:
             seconds = time.perf_counter() - started
             improved = self.record_epoch(result, seconds, trainer.higher_is_better, trainer.checkpoints())
             self.decay_on_plateau(trainer, improved)
-            log_scalars(self.run_dir / "logs" / "validation", epoch + 1, result.scalars)
+            if self.writes:
+                log_scalars(self.run_dir / "logs" / "validation", epoch + 1, result.scalars)
             every = self.config.training.sample_every
-            if every and (epoch + 1) % every == 0:
+            if every and (epoch + 1) % every == 0 and self.writes:
                 trainer.write_sample(result.weights, self.run_dir / "samples" / f"epoch-{epoch + 1:03d}.mid", epoch)
             self.console.print(f"epoch {epoch + 1}: {result.summary}{'  (best)' if improved else ''}  {seconds:.0f}s",
                                highlight=False)
+        if not self.writes:
+            return None
         weights = load_npz(self.best_file)
         with phase("measuring the test split", self.progress, self.console):
             metrics, parameters, data = trainer.export(weights)
@@ -133,7 +140,8 @@ class Run:
             for epoch in range(self.state["epoch"], self.epochs):
                 now = time.perf_counter()
                 spent = self.state["seconds"] >= budget or now >= self.started + budget
-                if self.state["bad_epochs"] >= training.patience or (spent and self.state["epoch"] > 0):
+                if from_process_zero(self.state["bad_epochs"] >= training.patience or
+                                     (spent and self.state["epoch"] > 0)):
                     break
                 yield bar, epoch, min(now + budget - self.state["seconds"], self.started + budget)
 
@@ -155,18 +163,19 @@ class Run:
     def record_epoch(self, result: EpochResult, seconds: float, higher_is_better: bool, checkpoints: dict) -> bool:
         """Keep the best weights, advance the state and write every checkpoint atomically, the state
         file last. Returns whether this epoch is the best so far."""
-        best = self.state["best_valid"]
-        improved = best is None or (result.score > best if higher_is_better else result.score < best)
-        if improved:
+        best, score = self.state["best_valid"], from_process_zero(result.score)
+        improved = best is None or (score > best if higher_is_better else score < best)
+        if improved and self.writes:
             save_npz(self.best_file, result.weights)
         epoch = self.state["epoch"] + 1
         self.state = {**self.state, "epoch": epoch, "seconds": self.state["seconds"] + seconds,
-                      "best_valid": result.score if improved else best,
+                      "best_valid": score if improved else best,
                       "bad_epochs": 0 if improved else self.state["bad_epochs"] + 1,
                       "history": self.state["history"] + [{"epoch": epoch, "seconds": seconds, **result.entry}]}
-        for path, model in checkpoints.items():
-            atomic_write(path, model.save)
-        save_json(self.state_file, self.state)
+        if self.writes:
+            for path, model in checkpoints.items():
+                atomic_write(path, model.save)
+            save_json(self.state_file, self.state)
         return improved
 
     def note_length_p99(self) -> int:
@@ -184,7 +193,8 @@ class Run:
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(),
-                     "polyphony_p99": polyphony_p99(self.splits["train"].pieces),
+                     "polyphony_p99": polyphony_percentile(self.splits["train"].pieces, 99),
+                     "polyphony_p75": polyphony_percentile(self.splits["train"].pieces, 75),
                      "notes_per_bar": notes_per_bar(self.splits["train"].pieces), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }

@@ -59,8 +59,9 @@ class Encoding(Protocol):
     def begin(self):
         """What the model sees before the first step of a piece."""
 
-    def allowed_after(self, token: int | None) -> np.ndarray:
-        """Which tokens may follow `token` (bool, vocabulary-wide): the encoding's grammar."""
+    def allowed_after(self, token: int | None, sounding: frozenset = frozenset()) -> np.ndarray:
+        """Which tokens may follow `token` while the `sounding` pitches are held (bool, vocabulary-wide):
+        the encoding's grammar, as its training data obeys it."""
 
     def encode(self, sequence: NoteSequence) -> np.ndarray: ...
 

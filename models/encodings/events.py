@@ -36,8 +36,21 @@ class EventsEncoding(TokenDecoding):
     def begin(self) -> int:
         return STEP
 
-    def allowed_after(self, token=None) -> np.ndarray:
-        return np.ones(self.vocab_size, bool)
+    def allowed_after(self, token=None, sounding: frozenset = frozenset()) -> np.ndarray:
+        """A note ends only if it sounds, and starts only if it does not (`encode` plays one note per
+        pitch at a time). Without this a model's releases of silent pitches were lost, and the notes
+        it meant to end sounded on (measured: `python bench/polyphony.py`)."""
+        allowed = np.ones(self.vocab_size, bool)
+        allowed[NOTE_OFF:STEP] = False
+        if sounding:
+            held = np.fromiter(sounding, int, len(sounding))
+            allowed[NOTE_ON + held] = False
+            allowed[NOTE_OFF + held] = True
+        return allowed
+
+    def release(self, pitch: int) -> int:
+        """The token that ends a sounding `pitch` (sampling lets go of a note the model held too long)."""
+        return NOTE_OFF + pitch
 
     def config(self) -> dict:
         return {"name": self.name, "velocity_bins": self.velocity_bins,

@@ -8,6 +8,7 @@ import pytest
 from musigan.cli.output_paths import output_problem
 from musigan.live.recorder import Recorder
 from musigan.models.files import save_or_fallback
+from musigan.models.metre import Metre
 from musigan.models.music_words import bar_beat, pitch_name, pitch_names
 from musigan.models.presets import get_preset
 from support import run_musigan
@@ -88,7 +89,8 @@ def test_lines_for_a_musician_name_pitches_and_bars():
     assert [pitch_name(p) for p in (60, 66, 21, 108)] == ["C4", "F#4", "A0", "C8"]
     assert pitch_names([69, 60, 53]) == "A4 C4 F3" and pitch_names([]) == "none"
     assert bar_beat(0.1, 4) == "bar 1 beat 1" and bar_beat(46, 4) == "bar 3 beat 4.5"
-    assert bar_beat(15.9, 4) == "bar 2 beat 1" and bar_beat(8, 4, beats_per_bar=3) == "bar 1 beat 3"
+    assert bar_beat(15.9, 4) == "bar 2 beat 1" and bar_beat(8, 4, Metre(3, 4)) == "bar 1 beat 3"
+    assert bar_beat(12, 4, Metre(3, 4)) == "bar 2 beat 1" and bar_beat(18, 4, Metre(6, 8)) == "bar 2 beat 2"
 
 
 def test_an_override_trained_on_other_music_does_not_keep_the_old_description(tmp_path):

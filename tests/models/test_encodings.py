@@ -134,3 +134,19 @@ def test_max_polyphony_caps_what_sounds_at_once_and_only_shortens(seq, voices):
 def test_a_tune_stays_one_line_and_the_top_of_a_chord_wins():
     seq = NoteSequence(notes_array([(60, 0, 8, 80, 0), (64, 4, 12, 80, 0), (67, 6, 10, 80, 0), (72, 6, 9, 80, 0)]))
     assert seq.with_max_polyphony(1).notes[:, :3].tolist() == [[60, 0, 4], [64, 4, 6], [72, 6, 9]]
+
+
+@given(note_sequences(max_notes=30))
+@settings(max_examples=40, deadline=None)
+def test_every_events_token_of_real_music_obeys_the_grammar_sampling_keeps(seq):
+    """What `encode` writes, token by token, is what `allowed_after` allows given what sounds: a
+    release only of a sounding pitch, a start only of a silent one. Sampling under that grammar can
+    then never lose a release on a pitch that is not sounding (and leave the meant note on)."""
+    encoding = make_encoding({"name": "events", "velocity_bins": 8})
+    stream, last = encoding.stream(), None
+    for token in encoding.encode(seq.monophonic_per_pitch()):
+        assert encoding.allowed_after(last, frozenset(stream.held))[token], encoding.token_name(token)
+        stream.feed(token)
+        last = token
+    allowed = encoding.allowed_after(None, frozenset({60}))
+    assert allowed[128 + 60] and not allowed[128 + 61] and not allowed[60] and allowed[61] and allowed[256]

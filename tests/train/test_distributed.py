@@ -1,9 +1,14 @@
 """Data-parallel training through Keras' distribution API, on two virtual CPU devices under JAX."""
 import json
 import os
+import shlex
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from support import run_musigan
+from support import ROOT, run_musigan
 
 TINY = """
 tiny:
@@ -33,3 +38,60 @@ def test_two_devices_follow_the_one_device_loss_curve(tmp_path):
         assert b["loss"] == pytest.approx(a["loss"], rel=0.02)
         assert b["valid_nll_per_step"] == pytest.approx(a["valid_nll_per_step"], rel=0.02)
     assert two[-1]["valid_nll_per_step"] < two[0]["valid_nll_per_step"]  # and it learns
+
+
+def readme_command(marker: str) -> list[str]:
+    """The command line of the README's code block under `<!-- marker -->`."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    return shlex.split(lines[lines.index(f"<!-- {marker} -->") + 2])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
+
+
+def history(folder: Path) -> list[dict]:
+    return json.loads((folder / "runs" / "jsb-gru-sigmoid" / "state.json").read_text())["history"]
+
+
+@pytest.mark.slow
+def test_two_processes_joined_by_the_readmes_command_train_as_one(tmp_path):
+    """The README's multi-host line, run as two processes on this machine (one CPU device each,
+    a localhost coordinator), follows the one-process loss curve; only process 0 writes anything."""
+    pytest.importorskip("jax")
+    command = readme_command("multi-host-command")
+    env_words = [w for w in command if "=" in w and not w.startswith("-")]
+    assert env_words == ["KERAS_BACKEND=jax"] and command[len(env_words)] == "musigan", command
+    args = [w.replace("HOST0:1234", f"localhost:{free_port()}") for w in command[len(env_words) + 1:]]
+    args += ["--epochs", "3", "--no-calibration"]
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    env.pop("XLA_FLAGS", None)
+
+    def start(folder: Path, words: list[str]) -> subprocess.Popen:
+        folder.mkdir()
+        return subprocess.Popen([sys.executable, "-m", "musigan.cli", *words], cwd=folder, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                env={**env, "MUSIGAN_HOME": str(folder / "home")})
+
+    def id_swapped(index: int) -> list[str]:
+        at = args.index("--process-id")
+        return [*args[:at + 1], str(index), *args[at + 2:]]
+
+    one = start(tmp_path / "alone", [w for w in args[: args.index("--join")]] + ["--epochs", "3", "--no-calibration"])
+    one_out = one.communicate(timeout=900)[0]
+    assert one.returncode == 0, one_out[-3000:]
+    processes = [start(tmp_path / f"process{i}", id_swapped(i)) for i in range(2)]
+    outputs = [p.communicate(timeout=900)[0] for p in processes]
+    for process, output in zip(processes, outputs):
+        assert process.returncode == 0, output[-3000:]
+    assert "data-parallel over 2 devices (batch 4 on each)" in outputs[0]
+    assert "process 1 of 2: trained its share of every batch; process 0 writes the preset" in outputs[1]
+    alone, joined = history(tmp_path / "alone"), history(tmp_path / "process0")
+    assert len(joined) == len(alone) == 3
+    for a, b in zip(alone, joined):  # the same batches, each split over two processes
+        assert b["loss"] == pytest.approx(a["loss"], rel=0.02)
+        assert b["valid_nll_per_step"] == pytest.approx(a["valid_nll_per_step"], rel=0.02)
+    assert (tmp_path / "process0" / "home" / "presets" / "jsb-gru-sigmoid.npz").exists()
+    assert sorted(p.name for p in (tmp_path / "process1").iterdir()) == []  # no run folder, no preset

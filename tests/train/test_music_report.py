@@ -49,3 +49,14 @@ def test_evaluate_music_on_the_valid_split_measures_other_phrases_and_keeps_the_
     # the card keeps the figure a preset reports (test): a valid report is not written into it
     assert main(["evaluate", "bach-chorales-gru", "--music", "--split", "valid", "--save-card"]) == 2
     assert "--save-card" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", ["folk-lstm", "bach-chorales-gru", "jsb-gru-sigmoid", "bach-gan"])
+def test_evaluate_music_shows_polyphony_and_note_length_for_every_kind_of_preset(preset, capsys):
+    """events, frames, pianoroll and the GAN: the table a user reads has both rows, with figures."""
+    assert main(["evaluate", preset, "--music", "--phrases", "4", "--draws", "1"]) == 0
+    rows = {line.split("│")[1].strip(): line for line in capsys.readouterr().out.splitlines() if line.count("│") > 4}
+    for feature in ("polyphony", "note_length"):
+        cells = [cell.strip() for cell in rows[feature].split("│")[2:5]]
+        assert all(float(cell) >= 0 for cell in cells), rows[feature]
