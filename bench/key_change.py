@@ -9,7 +9,8 @@ default settings, the engine on the simulated clock): for each beat after the ch
 its voices in the new key. The steady row is the same share for a player who stays in C major for
 all eight bars (the baseline any key follower must keep). Respond: `folk-lstm` answers a four-bar
 call whose last bar modulates; the share of its answer in the key the call ended in, and in the
-key it began in. Goal: >= 0.8 from the second beat after the change, >= 0.9 from the fourth, and
+key it began in. Solo: `folk-lstm` plays on its own under the same tunes; per bar after the change,
+the share of its notes in the new key. Goal: >= 0.8 from the second beat after the change, >= 0.9 from the fourth, and
 the steady row as before.
 """
 from __future__ import annotations
@@ -61,6 +62,24 @@ def harmonized_shares(preset, events, key, seed: int) -> np.ndarray:
     return shares
 
 
+def solo_shares(preset, events, key, seed: int) -> np.ndarray:
+    """Solo, the player playing both tunes over it: per bar of the second tune, the share of the
+    companion's notes in `key`."""
+    companion = companion_for(preset, seed=seed)
+    clock, q = SimulatedClock(), companion.steps_per_quarter
+    output = MemoryOutput(clock)
+    engine = Engine(companion, output.send, LiveSettings(mode="solo"))
+    drive(engine, clock, events, 2 * BEATS * q + q)
+    engine.close()
+    shares = np.full(BEATS // 4, np.nan)
+    for bar in range(BEATS // 4):
+        start = (BEATS + 4 * bar) * q
+        notes = [n for p, n in output.notes() if start <= p < start + 4 * q]
+        if notes:
+            shares[bar] = in_key_share(notes, key)
+    return shares
+
+
 def answered_share(preset, rng, key, shift, seed: int) -> tuple[float, float]:
     """A four-bar call, its last bar in `key`: the answer's share in `key` and in C major."""
     q = preset.encoding().steps_per_quarter
@@ -99,6 +118,15 @@ def main() -> None:
         print(f"| {change} | " + " | ".join(f"{v:.2f}" for v in mean)
               + f" | {np.nanmean(mean[1:]):.2f} | {np.nanmean(mean[3:]):.2f} |", flush=True)
     folk = get_preset("folk-lstm")
+    print("\nsolo (folk-lstm) under the same tunes: share of its notes in the new key, per bar after the change")
+    print("| change | 1 | 2 | 3 | 4 |")
+    print("| --- | --- | --- | --- | --- |")
+    for change in CHANGES:
+        rows = []
+        for tune in range(args.tunes):
+            events, key = tune_pair(np.random.default_rng(tune), change, folk.encoding().steps_per_quarter)
+            rows += [solo_shares(folk, events, key, seed) for seed in range(args.seeds)]
+        print(f"| {change} | " + " | ".join(f"{v:.2f}" for v in np.nanmean(rows, axis=0)) + " |", flush=True)
     print("\nrespond (folk-lstm): a four-bar call whose last bar modulates; the answer's share in each key")
     print("| change | in the key it ended in | in the key it began in (C major) |")
     print("| --- | --- | --- |")

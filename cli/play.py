@@ -177,7 +177,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
         open_input,
         open_output,
     )
-    from ..live.runner import DeferredLog, keep_collector_out, realtime_scheduling
+    from ..live.runner import DeferredLog, keep_collector_out, realtime_scheduling, short_lock_turns
 
     api = args.api or default_api()
     with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and its
@@ -197,6 +197,7 @@ def play(companion, settings, args, recorder, started: float) -> int:
             f"{scheduling})")
         failure = watch_threads(runner)
         keep_collector_out()
+        short_lock_turns()
         try:
             with status_view(engine, runner, args):
                 runner.run(args.duration)

@@ -38,6 +38,7 @@ def tight_timer_slack() -> None:
 
 
 REALTIME_PRIORITY = 10  # below JACK's own threads (70 and up), above every ordinary process
+SHORT_LOCK_TURN = 0.0005  # seconds another thread may hold the interpreter lock while a note waits
 IDLE_SECONDS = 0.002    # lines are printed only when no grid step is due sooner than this
 
 
@@ -51,6 +52,14 @@ def realtime_scheduling() -> str:
     except (AttributeError, OSError) as exc:  # not Linux, or not granted (no rtprio limit, no audio group)
         reason = getattr(exc, "strerror", None) or "not on this system"
         return f"ordinary scheduling (real time not granted: {reason}; on Linux, join the audio group)"
+
+
+def short_lock_turns() -> None:
+    """Another Python thread (the terminal's status line, the sysex guard, a controller's callback)
+    may hold the interpreter lock when a note is due; Python lets it run on for its switch interval
+    (5 ms) before handing the lock over. A turn of 0.5 ms bounds that wait (measured:
+    `python bench/tail_suspects.py`, suspect 4)."""
+    sys.setswitchinterval(SHORT_LOCK_TURN)
 
 
 def keep_collector_out() -> None:

@@ -40,7 +40,9 @@ def distribute() -> int:
     devices = keras.distribution.list_devices()
     if len(devices) < 2:
         return 1
-    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+    # several processes: each feeds its own share of a batch (`multihost.local_share`), not a tf.data shard
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices,
+                                                                        auto_shard_dataset=False))
     return len(devices)
 
 

@@ -15,7 +15,7 @@ from ..models.stepper import Stepper
 from .backend import tensorboard
 from .evaluate import split_nll
 from .epoch_result import EpochResult
-from .multihost import local_share, process_count, undistributed
+from .multihost import local_share, process_count, process_index, undistributed
 
 keras = recurrent.keras
 
@@ -67,7 +67,7 @@ class LanguageModelTrainer:
     def __init__(self, config: dict, encoding, splits: dict, run_dir: Path):
         self.config, self.encoding, self.splits, self.run_dir = config, encoding, splits, run_dir
         self.checkpoint = run_dir / "checkpoint.keras"
-        self.callbacks = tensorboard(run_dir / "logs")
+        self.callbacks = tensorboard(run_dir / "logs") if process_index() == 0 else []
         # what the training loss averages: a token's NLL, or one key's Bernoulli NLL in a row
         self.loss_unit = "nats/key" if config.model.head == "sigmoid" else "nats/token"
 

@@ -29,7 +29,7 @@ from .dataset import fill_empty_splits, prepare_splits
 from .epoch_result import EpochResult
 from .gan_trainer import GanTrainer
 from .lm_trainer import LanguageModelTrainer
-from .multihost import from_process_zero, process_index
+from .multihost import from_process_zero, process_index, undistributed
 from .progress import phase, progress_display
 
 keras = recurrent.keras
@@ -173,8 +173,9 @@ class Run:
                       "bad_epochs": 0 if improved else self.state["bad_epochs"] + 1,
                       "history": self.state["history"] + [{"epoch": epoch, "seconds": seconds, **result.entry}]}
         if self.writes:
-            for path, model in checkpoints.items():
-                atomic_write(path, model.save)
+            with undistributed():  # saving makes variables: shared ones would wait for the other processes
+                for path, model in checkpoints.items():
+                    atomic_write(path, model.save)
             save_json(self.state_file, self.state)
         return improved
 
