@@ -173,9 +173,10 @@ def flood(sender, seconds: float, rate: int) -> int:
     return sent
 
 
-def measure(args, realtime: bool) -> dict:
-    """One pass: the bare echo baseline, then the companion, then the flood, in one JACK server."""
-    with dummy_jack_server(f"musigan-bench-{os.getpid()}", realtime=realtime):
+def measure(args, realtime: bool, name: str) -> dict:
+    """One pass: the bare echo baseline, then the companion, then the flood, in one JACK server (a
+    server of its own each pass: a client of the next pass once met the last one's remains)."""
+    with dummy_jack_server(f"musigan-bench-{os.getpid()}-{name}", realtime=realtime):
         bare_times, bare_missed, bare_sent, bare_heard = bare(args.notes, args.flood_seconds, args.rate)
         process, lines, ready = start_companion(args.preset)
         sender, listener = connect("bench-player", "bench-ear")
@@ -230,10 +231,10 @@ def main() -> None:
     realtime = realtime_allowed() and not args.no_realtime
     print(f"JACK dummy driver, 48 kHz, 64-frame periods, {'real-time' if realtime else 'ordinary (--no-realtime)'} "
           f"threads; {os.cpu_count()} cores; preset {args.preset}", flush=True)
-    report("idle machine", measure(args, realtime), args)
+    report("idle machine", measure(args, realtime, "idle"), args)
     if not args.idle_only:
         with busy_machine(os.cpu_count()):
-            report(f"busy machine: {os.cpu_count()} CPU-bound processes beside it", measure(args, realtime), args)
+            report(f"busy machine: {os.cpu_count()} CPU-bound processes beside it", measure(args, realtime, "busy"), args)
 
 
 if __name__ == "__main__":

@@ -46,12 +46,18 @@ def dummy_jack_server(name: str, realtime: bool = False):
             server.wait(timeout=10)
 
 
+_talked_to_jack = False  # this process has mapped JACK's registry: removing it now would cut it off
+
+
 def clear_stale_jack_state() -> None:
     """jackd keeps a registry of servers and their semaphores in /dev/shm; a server that was killed
     leaves its entry behind, and after a handful of them no server starts ("Too many servers already
-    active"). With no jackd running, everything there is stale: clear it."""
-    if any(jackd_running(process) for process in Path("/proc").iterdir() if process.name.isdigit()):
+    active"). With no jackd running, everything there is stale: clear it, once per process (a
+    process that has been a JACK client keeps the registry mapped, and would meet no later server)."""
+    global _talked_to_jack
+    if _talked_to_jack or any(jackd_running(p) for p in Path("/proc").iterdir() if p.name.isdigit()):
         return
+    _talked_to_jack = True
     for path in Path("/dev/shm").glob("jack*"):
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
