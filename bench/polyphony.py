@@ -7,21 +7,17 @@
 
 `measure` runs `evaluate --music`'s comparison (phrases written after held-out bars against the
 phrases that followed) three times in one process: as sampling was before (every token allowed, as
-many notes at once as the model starts), with the events grammar alone (a note is released only if
-it sounds, started only if it does not: `EventsEncoding.allowed_after`), and as it is now (the
-grammar, and no more notes at once than the corpus sounds three quarters of the time, the note held
-longest making way: `generation.usual_voices`). The corpus column is the baseline: the held-out
-phrases themselves.
+many notes at once as the model starts), with the events grammar alone (a release only of a sounding
+note: `EventsEncoding.allowed_after`), and as it is now for a polyphonic preset (the grammar, and no
+more notes at once than the corpus sounds three quarters of the time, the note held longest making
+way: `generation.usual_voices`). The corpus column is the baseline: the held-out phrases themselves.
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-import numpy as np
-
 from musigan.models import generation
-from musigan.models.encodings.events import EventsEncoding
 from musigan.models.midi_file import write_midi
 from musigan.models.presets import get_preset
 from musigan.train.corpus import bundled_corpus_files
@@ -64,27 +60,23 @@ def write_corpus(folder: Path) -> None:
     print(f"wrote {folder / 'quartets.yaml'}")
 
 
-def every_token_allowed(self, token=None, sounding=frozenset()) -> np.ndarray:
-    return np.ones(self.vocab_size, bool)
+NO_CAP = 128  # more notes than can ever sound: the grammar without the cap
 
 
-def report(preset, args, grammar: bool, voices: bool) -> dict:
-    """The music report with the grammar and the voice cap each on or off."""
-    kept = EventsEncoding.allowed_after, generation.usual_voices
-    if not grammar:
-        EventsEncoding.allowed_after = every_token_allowed
-    if not voices:
-        generation.usual_voices = lambda preset: None
+def report(preset, args, voices) -> dict:
+    """The music report with `usual_voices` as given (None: sampling as it was)."""
+    kept = generation.usual_voices
+    generation.usual_voices = lambda preset: voices
     try:
         return music_report(preset, args.phrases, args.draws)
     finally:
-        EventsEncoding.allowed_after, generation.usual_voices = kept
+        generation.usual_voices = kept
 
 
 def measure(args) -> None:
     preset = get_preset(args.preset, args.config)
-    now = report(preset, args, True, True)
-    columns = {"before": report(preset, args, False, False), "grammar": report(preset, args, True, False), "now": now}
+    now = report(preset, args, generation.usual_voices(preset))
+    columns = {"before": report(preset, args, None), "grammar": report(preset, args, NO_CAP), "now": now}
     print(f"{preset.name}: {now['draws']} draws of {now['phrases']} test phrases of {now['bars']} bars "
           f"(mean, and overlap with the corpus's)")
     print(f"{'feature':18} {'corpus':>8}" + "".join(f" {name:>8} {'overlap':>8}" for name in columns))

@@ -238,7 +238,7 @@ class EventsCompanion(Companion):
                 break
             mask = self.encoding.allowed_after(None, frozenset(own))     # off only what it holds
             mask[:128] &= self.pitch_ok
-            mask[list(forced | released)] = False                         # not the player's, not what it let go
+            mask[list(own | forced | released)] = False                   # no double note-on, nor the player's
             if len(own) >= self.max_notes:
                 mask[:128] = False
             token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1],

@@ -59,9 +59,9 @@ class Encoding(Protocol):
     def begin(self):
         """What the model sees before the first step of a piece."""
 
-    def allowed_after(self, token: int | None, sounding: frozenset = frozenset()) -> np.ndarray:
-        """Which tokens may follow `token` while the `sounding` pitches are held (bool, vocabulary-wide):
-        the encoding's grammar, as its training data obeys it."""
+    def allowed_after(self, token: int | None, sounding: frozenset | None = None) -> np.ndarray:
+        """Which tokens may follow `token` while the `sounding` pitches are held (None: not followed)
+        (bool, vocabulary-wide): the encoding's grammar, as its training data obeys it."""
 
     def encode(self, sequence: NoteSequence) -> np.ndarray: ...
 

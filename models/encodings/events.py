@@ -36,16 +36,14 @@ class EventsEncoding(TokenDecoding):
     def begin(self) -> int:
         return STEP
 
-    def allowed_after(self, token=None, sounding: frozenset = frozenset()) -> np.ndarray:
-        """A note ends only if it sounds, and starts only if it does not (`encode` plays one note per
-        pitch at a time). Without this a model's releases of silent pitches were lost, and the notes
-        it meant to end sounded on (measured: `python bench/polyphony.py`)."""
+    def allowed_after(self, token=None, sounding: frozenset | None = None) -> np.ndarray:
+        """Only a sounding note can end (`encode` never releases a silent pitch); None: what sounds is
+        not followed, anything may come. A polyphonic model that spells the release of a pitch it is
+        not holding loses that release, and the note it meant to end sounds on: `bench/polyphony.py`."""
         allowed = np.ones(self.vocab_size, bool)
-        allowed[NOTE_OFF:STEP] = False
-        if sounding:
-            held = np.fromiter(sounding, int, len(sounding))
-            allowed[NOTE_ON + held] = False
-            allowed[NOTE_OFF + held] = True
+        if sounding is not None:
+            allowed[NOTE_OFF:STEP] = False
+            allowed[NOTE_OFF + np.fromiter(sounding, int, len(sounding))] = True
         return allowed
 
     def release(self, pitch: int) -> int:

@@ -56,7 +56,7 @@ class FramesEncoding(TokenDecoding):
     def begin(self) -> int:
         return self.step_token
 
-    def allowed_after(self, token: int | None, sounding: frozenset = frozenset()) -> np.ndarray:
+    def allowed_after(self, token: int | None, sounding: frozenset | None = None) -> np.ndarray:
         """Which tokens may follow `token` within a step: pitches keep the encoding's order."""
         tokens = np.arange(self.vocab_size)
         if token is None or token == self.step_token:
@@ -124,7 +124,7 @@ class PianorollEncoding:
     def begin(self) -> np.ndarray:
         return np.zeros(self.vocab_size, np.float32)
 
-    def allowed_after(self, token=None, sounding: frozenset = frozenset()) -> np.ndarray:
+    def allowed_after(self, token=None, sounding: frozenset | None = None) -> np.ndarray:
         return np.ones(self.vocab_size, bool)
 
     def config(self) -> dict:
