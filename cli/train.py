@@ -47,7 +47,7 @@ def several_processes_problem(args, preset) -> str | None:
     if not given:
         return None
     if len(given) < 3:
-        return f"{', '.join(given)} needs --join, --processes and --process-id together"
+        return f"{', '.join(given)}: a run of several processes needs --join, --processes and --process-id together"
     if os.environ.get("KERAS_BACKEND") != "jax":
         return "--join needs KERAS_BACKEND=jax (processes are joined by JAX's coordinator)"
     host, _, port = args.join.rpartition(":")

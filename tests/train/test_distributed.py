@@ -95,3 +95,19 @@ def test_two_processes_joined_by_the_readmes_command_train_as_one(tmp_path):
         assert b["valid_nll_per_step"] == pytest.approx(a["valid_nll_per_step"], rel=0.02)
     assert (tmp_path / "process0" / "home" / "presets" / "jsb-gru-sigmoid.npz").exists()
     assert sorted(p.name for p in (tmp_path / "process1").iterdir()) == []  # no run folder, no preset
+
+
+@pytest.mark.parametrize("words, env, says", [
+    (["--join", "localhost:1234"], "jax", "--join: a run of several processes needs --join, --processes and --process-id together"),
+    (["--join", "localhost:1234", "--processes", "2", "--process-id", "0"], "tensorflow",
+     "--join needs KERAS_BACKEND=jax"),
+    (["--join", "nohost", "--processes", "2", "--process-id", "0"], "jax", "--join: 'nohost' is not HOST:PORT"),
+    (["--join", "localhost:1234", "--processes", "2", "--process-id", "2"], "jax",
+     "--process-id: 2 is not below --processes 2"),
+    (["--join", "localhost:1234", "--processes", "1", "--process-id", "0"], "jax", "--processes"),
+])
+def test_bad_multi_process_flags_get_one_line_before_any_work(tmp_path, words, env, says):
+    result = run_musigan("train", "jsb-gru-sigmoid", *words, "--out", tmp_path / "run",
+                         env={**os.environ, "KERAS_BACKEND": env, "MUSIGAN_HOME": str(tmp_path / "home")})
+    assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "run").exists()
