@@ -1,6 +1,6 @@
 """Does the companion follow a player who modulates? Per beat after an abrupt key change.
 
-    python bench/key_change.py [--tunes 8] [--seeds 2]
+    python bench/key_change.py [--tunes 16] [--seeds 3]
 
 A player plays a four-bar tune in C major (one note a beat, each let go a little early), then at
 once a second four-bar tune in another key: the same tune a tritone up (F# major) or a fourth up
@@ -101,8 +101,8 @@ def answered_share(preset, rng, key, shift, seed: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tunes", type=int, default=8)
-    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--tunes", type=int, default=16)
+    parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     harmony = get_preset("bach-harmony")
     print("harmonize (bach-harmony, 3 voices): share of the voices in the new key, per beat after the change")
