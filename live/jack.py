@@ -55,9 +55,11 @@ def clear_stale_jack_state() -> None:
     active"). With no jackd running, everything there is stale: clear it, once per process (a
     process that has been a JACK client keeps the registry mapped, and would meet no later server)."""
     global _talked_to_jack
-    if _talked_to_jack or any(jackd_running(p) for p in Path("/proc").iterdir() if p.name.isdigit()):
+    if _talked_to_jack:
         return
-    _talked_to_jack = True
+    _talked_to_jack = True  # a server starts next, and this process becomes its client
+    if any(jackd_running(p) for p in Path("/proc").iterdir() if p.name.isdigit()):
+        return
     for path in Path("/dev/shm").glob("jack*"):
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 

@@ -125,8 +125,9 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
                    temperature: float | None = None, top_p: float | None = None,
                    density=None, key_counts=None, primer_steps: int | None = None,
                    steps_per_bar: int | None = None) -> NoteSequence:
-    """`bars` (of `steps_per_bar` steps; None: a bar of the preset's metre) from a trained preset after an optional primer: the primer
-    on voice 0 ("primer"), the continuation on voice 1 ("musigan"), as `musigan generate` writes them.
+    """`bars` (of `steps_per_bar` steps; None: a bar of the preset's metre) from a trained preset
+    after an optional primer: the primer on voice 0 ("primer"), the continuation on voice 1
+    ("musigan"), as `musigan generate` writes them.
     The continuation starts where the primer's last note ends, or after `primer_steps` (a clip's whole
     bars: the rest of its last bar is silence the model hears). None = the preset's sampling values (a
     GAN's rows are drawn as a sigmoid head's: top-p does not apply). `density`: a governor in place of
