@@ -9,7 +9,9 @@ default settings, the engine on the simulated clock): for each beat after the ch
 its voices in the new key. The steady row is the same share for a player who stays in C major for
 all eight bars (the baseline any key follower must keep). Respond: `folk-lstm` answers a four-bar
 call whose last bar modulates; the share of its answer in the key the call ended in, and in the
-key it began in. Solo: `folk-lstm` plays on its own under the same tunes; per bar after the change,
+key it began in. Two more steady rows put a note outside C major on the second beat of every bar, a
+semitone from the note it leads to: reached by step (a chromatic passing note) or by a leap (a blue
+note, a jazz approach note). The companion should keep to C major under both. Solo: `folk-lstm` plays on its own under the same tunes; per bar after the change,
 the share of its notes in the new key. Goal: >= 0.8 from the second beat after the change, >= 0.9 from the fourth, and
 the steady row as before.
 """
@@ -25,21 +27,38 @@ from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import get_preset
-from musigan.models.tonality import in_key_share
+from musigan.models.tonality import in_key_share, scale_classes
 
 HOME = (0, "major")
 CHANGES = {"tritone (F# major)": ((6, "major"), 6), "fourth (F major)": ((5, "major"), 5),
            "relative minor (A minor)": ((9, "minor"), None), "steady (C major)": (HOME, 0)}
+CHROMATIC = {"steady, chromatic notes stepped to": False, "steady, chromatic notes leapt to": True}
+ROWS = [*CHANGES, *CHROMATIC]
 BEATS = 16
 
 
+def with_chromatic_notes(tune, by_leap: bool):
+    """`tune` with its second beat in every bar a note outside C major, a semitone from the next note;
+    reached by step only, or by any leap (bars where there is none such keep their note)."""
+    pitches, home = [m.note for _, m in tune if m.type == "note_on"], scale_classes(HOME)
+    for beat in range(1, len(pitches) - 1, 4):
+        for chromatic in (pitches[beat + 1] - 1, pitches[beat + 1] + 1):
+            if not home[chromatic % 12] and (by_leap or abs(chromatic - pitches[beat - 1]) <= 2):
+                pitches[beat] = chromatic
+                break
+    return [(p, m.copy(note=pitches[i // 2])) for i, (p, m) in enumerate(tune)]
+
+
 def tune_pair(rng, change, steps_per_quarter: int):
-    """The player's eight bars: a tune in C major, then the second tune (shifted, or new in its key)."""
-    (key, shift), first = CHANGES[change], make_call(rng, HOME, steps_per_quarter, BEATS)
-    if shift is None:
-        second = make_call(rng, key, steps_per_quarter, BEATS)
+    """The player's eight bars: a tune in C major, then the second tune (shifted, new in its key, or
+    the first with chromatic notes)."""
+    first = make_call(rng, HOME, steps_per_quarter, BEATS)
+    if change in CHROMATIC:
+        second, key = with_chromatic_notes(first, CHROMATIC[change]), HOME
     else:
-        second = [(p, m.copy(note=m.note + shift)) for p, m in first]
+        key, shift = CHANGES[change]
+        second = (make_call(rng, key, steps_per_quarter, BEATS) if shift is None
+                  else [(p, m.copy(note=m.note + shift)) for p, m in first])
     offset = BEATS * steps_per_quarter
     return first + [(p + offset, m) for p, m in second], key
 
@@ -108,7 +127,7 @@ def main() -> None:
     print("harmonize (bach-harmony, 3 voices): share of the voices in the new key, per beat after the change")
     print("| change | " + " | ".join(str(b + 1) for b in range(BEATS)) + " | beats 2+ | beats 4+ |")
     print("| --- " * (BEATS + 3) + "|")
-    for change in CHANGES:
+    for change in ROWS:
         rows = []
         for tune in range(args.tunes):
             rng = np.random.default_rng(tune)
@@ -121,7 +140,7 @@ def main() -> None:
     print("\nsolo (folk-lstm) under the same tunes: share of its notes in the new key, per bar after the change")
     print("| change | 1 | 2 | 3 | 4 |")
     print("| --- | --- | --- | --- | --- |")
-    for change in CHANGES:
+    for change in ROWS:
         rows = []
         for tune in range(args.tunes):
             events, key = tune_pair(np.random.default_rng(tune), change, folk.encoding().steps_per_quarter)

@@ -17,7 +17,7 @@ from ..models.notes import NoteSequence
 from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
-from ..models.tonality import home_shift, key_bias
+from ..models.tonality import KeyBelief, home_shift, key_bias
 from .gan_companion import GanCompanion
 from .sampler_knobs import SamplerKnobs
 
@@ -62,13 +62,13 @@ class Companion(SamplerKnobs):
         range's pitches first (events' NOTE_ON tokens are the pitches 0..127 themselves)."""
         return np.arange(self.encoding.range.low, self.encoding.range.high + 1)
 
-    def set_key(self, key: tuple[int, str] | None, pull: float) -> None:
+    def set_key(self, key: KeyBelief | None, pull: float) -> None:
         """Answer in the player's key: every pitch outside it loses `pull` nats (None or 0: no pull). A
-        model that only knows C major and A minor hears the player transposed there, and its notes
-        are transposed back (by the smallest shift, as its corpus was normalised)."""
+        model that only knows C major and A minor hears the player transposed there, from the likeliest
+        key, and its notes are transposed back (by the smallest shift, as its corpus was normalised)."""
         if key is not None and pull and self.keys_normalised:
-            self.shift = -home_shift(key)
-            key = ((key[0] + home_shift(key)) % 12, key[1])
+            self.shift = -home_shift(key.best)
+            key = key.transposed(-self.shift)
         bias = np.zeros_like(self.key_bias)
         pitches = self.note_pitches()
         bias[:len(pitches)] = key_bias(pitches, key, pull)

@@ -148,8 +148,8 @@ class Engine:
         self.notes_in += 1
         self.silenced = False
         self.recent_velocities.append(velocity)
-        if self.key.hear(pitch):  # before any voice is chosen: the note being played counts
-            self.companion.set_key(self.key.key, self.key.pull(self.settings.key_pull))
+        self.key.hear(pitch)  # before any voice is chosen: the note being played counts
+        self.companion.set_key(self.key.belief, self.key.pull(self.settings.key_pull))
         self.keys[pitch] = (position, velocity)
         self.struck.add(pitch)
         if self.settings.mode == "respond" and self.answering and not self.cutting_in:
@@ -218,7 +218,7 @@ class Engine:
         self.release_all()
         self.phrase.clear()
         companion.temperature = self.companion.temperature
-        companion.set_key(self.key.key, self.key.pull(self.settings.key_pull))
+        companion.set_key(self.key.belief, self.key.pull(self.settings.key_pull))
         self.companion = companion
         self.looper = self._new_looper()
         self.log(f"preset {companion.name}")

@@ -18,7 +18,7 @@ from ..models.phrase_gan import condition_bar, generate_bars, keys_in_range
 from ..models.preset_schema import Model
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
-from ..models.tonality import key_bias
+from ..models.tonality import KeyBelief, key_bias
 from .sampler_knobs import SamplerKnobs
 
 
@@ -84,7 +84,7 @@ class GanCompanion(SamplerKnobs):
         self.recent.append(self._row(own | set(forced)))
         return own
 
-    def set_key(self, key: tuple[int, str] | None, pull: float) -> None:
+    def set_key(self, key: KeyBelief | None, pull: float) -> None:
         """Answer in the player's key: each pitch outside it loses `pull` nats, as with a language
         model (the phrases drawn from then on feel it)."""
         self.key_bias = key_bias(self.encoding.range.low + np.arange(self.encoding.vocab_size), key, pull)

@@ -1,9 +1,12 @@
-"""Keys: which key a piece or a player's phrase is in (Krumhansl-Schmuckler), and its scale.
+"""Keys: which key a piece is in (Krumhansl-Schmuckler), its scale, and the chance of each key given
+a player's notes (Temperley's profiles).
 
 Shared by training (normalising and augmenting keys), the music statistics, and the live companion,
 which answers in the key the player is playing in.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,6 +18,12 @@ MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.
 # a key's pitch classes from its tonic; minor with its leading tone (G sharp in A minor) as in Bach
 SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10, 11)}
 MIN_NOTES = 4  # fewer notes than this name no key
+# Temperley (2007), "Music and Probability", from the Kostka-Payne textbook's excerpts: how likely each
+# pitch class (from the tonic) is to sound in a stretch of music in a major / minor key (the same
+# figures as music21's TemperleyKostkaPayne, BSD licence). A note outside the key is five to ten times
+# less likely than one in it, sharper than the ratings above, so a few notes already tell keys apart.
+TKP_MAJOR = np.array([0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400])
+TKP_MINOR = np.array([0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330])
 
 
 def pitch_class_histogram(sequence: NoteSequence) -> np.ndarray:
@@ -42,16 +51,6 @@ def estimate_key(sequence: NoteSequence) -> tuple[int, str]:
     return key_of_histogram(pitch_class_histogram(sequence))
 
 
-def key_of(pitches, min_notes: int = MIN_NOTES) -> tuple[int, str] | None:
-    """The key of a run of pitches (a player's last notes), or None for fewer than `min_notes` or a
-    single pitch class."""
-    pitches = np.asarray(list(pitches), int)
-    hist = np.bincount(pitches % 12, minlength=12)
-    if len(pitches) < min_notes or np.count_nonzero(hist) < 2:
-        return None
-    return key_of_histogram(hist)
-
-
 def home_shift(key: tuple[int, str]) -> int:
     """The smallest transposition (-6..+5 semitones) that takes `key` to C major or A minor, the two
     keys a key-normalised corpus is in."""
@@ -67,13 +66,42 @@ def scale_classes(key: tuple[int, str]) -> np.ndarray:
     return classes
 
 
-def key_bias(pitches, key: tuple[int, str] | None, pull: float) -> np.ndarray:
-    """Offsets to the logits of `pitches`: 0 in `key`'s scale, -`pull` nats outside it (all 0 for no
-    key or no pull). How the companion answers in the player's key."""
+# each key's chance of each pitch class (rows: KEYS), in logs; and its scale, as 0/1
+LOG_NOTE_CHANCES = np.log(np.stack([np.roll(TKP_MAJOR if mode == "major" else TKP_MINOR, tonic) for tonic, mode in KEYS]))
+LOG_NOTE_CHANCES -= np.log(np.exp(LOG_NOTE_CHANCES).sum(axis=1, keepdims=True))
+SCALE_TABLE = np.stack([scale_classes(key) for key in KEYS]).astype(float)
+
+
+def normalised(log_chances: np.ndarray) -> np.ndarray:
+    """Chances that sum to 1 from log chances known only up to a constant."""
+    chances = np.exp(log_chances - log_chances.max())
+    return chances / chances.sum()
+
+
+@dataclass(frozen=True)
+class KeyBelief:
+    """The player's key as far as it is known: the likeliest of the 24, and for each pitch class the
+    chance that it is in the key (1 or 0 when the key is certain; in between while F# and A# alone
+    could be F# major, B major or D# minor)."""
+    best: tuple[int, str]
+    in_key: np.ndarray
+
+    @classmethod
+    def of(cls, chances: np.ndarray) -> KeyBelief:
+        return cls(KEYS[int(np.argmax(chances))], chances @ SCALE_TABLE)
+
+    def transposed(self, semitones: int) -> KeyBelief:
+        tonic, mode = self.best
+        return KeyBelief(((tonic + semitones) % 12, mode), np.roll(self.in_key, semitones))
+
+
+def key_bias(pitches, key: KeyBelief | None, pull: float) -> np.ndarray:
+    """Offsets to the logits of `pitches`: each loses `pull` nats times its chance of being outside the
+    player's key (all 0 for no key or no pull). How the companion answers in the player's key."""
     pitches = np.asarray(pitches, int)
     if key is None or not pull:
         return np.zeros(len(pitches))
-    return np.where(scale_classes(key)[pitches % 12], 0.0, -float(pull))
+    return -float(pull) * (1.0 - key.in_key[pitches % 12])
 
 
 def in_key_share(pitches, key: tuple[int, str]) -> float:

@@ -7,7 +7,7 @@ from musigan.live.key_tracker import KeyTracker
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import get_preset
-from musigan.models.tonality import in_key_share
+from musigan.models.tonality import in_key_share, scale_classes
 
 C_TUNE = [60, 62, 64, 65, 67, 65, 64, 62, 60, 64, 67, 72, 71, 67, 65, 64]  # C major, one note a beat
 
@@ -19,14 +19,53 @@ def hear_all(pitches) -> KeyTracker:
     return tracker
 
 
-def test_a_passing_note_keeps_the_notes_heard_and_a_modulation_starts_afresh_by_its_second_note():
-    assert hear_all(C_TUNE).key == (0, "major")
-    passing = hear_all(C_TUNE + [66, 67, 64, 62, 60])                 # F#: a passing note
-    assert len(passing.pitches) == 16 and passing.key == (0, "major")
+def test_a_passing_note_keeps_the_key_and_a_modulation_starts_afresh_by_its_second_note():
+    assert hear_all(C_TUNE).belief.best == (0, "major")
+    passing = hear_all(C_TUNE + [66, 67, 64, 62, 60])                 # F#: a passing note, by step
+    assert len(passing.pitches) == 16 and passing.belief.best == (0, "major")
     moved = hear_all(C_TUNE + [66, 68])                               # F#, G#: another key
-    assert list(moved.pitches) == [66, 68] and moved.key != (0, "major")
+    assert list(moved.pitches) == [66, 68] and moved.belief.best != (0, "major")
     moved = hear_all(C_TUNE + [66, 68, 70, 71, 73, 75])               # F# major's scale
-    assert moved.key in ((6, "major"), (3, "minor"), (1, "major"), (11, "major"))
+    assert moved.belief.best in ((6, "major"), (3, "minor"))
+    assert (moved.belief.in_key > 0.9).sum() >= 6 and moved.belief.in_key[[0, 2, 7, 9]].max() < 0.2
+    assert 0.2 < moved.belief.in_key[4] < 0.8    # E: B major's, not F# major's; no E sharp was heard
+
+
+C_MAJOR = scale_classes((0, "major"))
+OUTSIDE_C = [pc for pc in range(12) if not C_MAJOR[pc]]
+
+
+def test_no_single_chromatic_note_by_step_moves_the_key_and_any_two_in_a_row_do():
+    """Whatever the chromatic note (C# to A#), reached by step it leaves C major alone; any two notes
+    outside C major in a row (stepwise, so no leap helps) start a new key."""
+    for pc in OUTSIDE_C:
+        note = 60 + pc
+        passing = hear_all(C_TUNE[:-1] + [note - 1 if C_MAJOR[(pc - 1) % 12] else note + 1, note])
+        assert passing.since_change > 0 and passing.belief.best == (0, "major"), pc
+    for first in OUTSIDE_C:
+        for second in OUTSIDE_C:
+            a = 72 + first
+            b = min((72 + second + octave for octave in (-12, 0, 12)), key=lambda p: abs(p - a))
+            tracker = hear_all(C_TUNE + [a, b])
+            assert tracker.since_change == 0 or len(tracker.pitches) <= 2, (first, second)
+
+
+def test_a_leap_to_a_note_outside_the_key_moves_it_and_the_notes_after_a_false_alarm_bring_it_back():
+    leapt = hear_all(C_TUNE + [60, 66])                 # C up a tritone to F#
+    assert list(leapt.pitches) == [66] and leapt.boosted
+    back = hear_all(C_TUNE + [60, 66, 67, 65, 64, 62, 60])  # ... then on in C major: an ornament after all
+    assert back.belief.best == (0, "major") and back.belief.in_key[C_MAJOR].min() > 0.85
+    assert back.belief.in_key[~C_MAJOR].max() < 0.15
+
+
+def test_an_ambiguous_new_key_holds_the_voices_to_what_its_candidates_share():
+    """F# then A# after C major could be F# major, B major, D# minor...: the notes they all share count
+    as in the key, C major's triad (which a false alarm would return to) much less, and B, which some
+    candidates have and C# major has not, in between."""
+    belief = hear_all(C_TUNE + [66, 70]).belief
+    shared = belief.in_key[[6, 10, 1, 3, 8]]                    # F#, A#, C#, D#, G#
+    assert shared.min() > 0.7 and belief.in_key[[0, 4, 7]].max() < 0.45
+    assert belief.in_key[[0, 4, 7]].max() < belief.in_key[11] < shared.min()
 
 
 def events_of(pitches, start_beat=0, q=4):
