@@ -17,12 +17,13 @@ from ..models.notes import NoteSequence
 from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
-from ..models.tonality import KeyBelief, home_shift, key_bias
+from ..models.tonality import KeyBelief, key_bias
 from .gan_companion import GanCompanion
 from .sampler_knobs import SamplerKnobs
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
+SHIFT_CHANCE, SHIFT_ODDS = 0.3, 2.0  # a key-normalised model moves to a key this likely, and this much likelier
 
 
 class Companion(SamplerKnobs):
@@ -64,10 +65,16 @@ class Companion(SamplerKnobs):
 
     def set_key(self, key: KeyBelief | None, pull: float) -> None:
         """Answer in the player's key: every pitch outside it loses `pull` nats (None or 0: no pull). A
-        model that only knows C major and A minor hears the player transposed there, from the likeliest
-        key, and its notes are transposed back (by the smallest shift, as its corpus was normalised)."""
+        model that only knows C major and A minor hears the player transposed there and its notes are
+        transposed back (by the smallest shift, as its corpus was normalised). The shift moves only
+        to a key (with its relative minor or major) of chance SHIFT_CHANCE or more and SHIFT_ODDS
+        times likelier than the one in use: just after a change the belief flickers between keys, and
+        each flicker would move everything the model plays."""
         if key is not None and pull and self.keys_normalised:
-            self.shift = -home_shift(key.best)
+            chances = key.home_shift_chances()
+            best = int(np.argmax(chances))
+            if chances[best] >= max(SHIFT_CHANCE, SHIFT_ODDS * chances[6 - self.shift]):
+                self.shift = 6 - best
             key = key.transposed(-self.shift)
         bias = np.zeros_like(self.key_bias)
         pitches = self.note_pitches()

@@ -46,7 +46,7 @@ class KeyTracker:
         changed = self.belief is not None and self._changed(so_far)
         self.since_change = 0 if changed else self.since_change + 1
         if self.belief is not None or len(self.pitches) >= MIN_NOTES:
-            self.belief = KeyBelief.of(normalised((self._log_chances() if changed else so_far)[:, -1]))
+            self.belief = KeyBelief(normalised((self._log_chances() if changed else so_far)[:, -1]))
 
     def _log_chances(self) -> np.ndarray:
         """float[24, notes]: up to each note since the change, the log chance of the notes so far in each key."""

@@ -70,6 +70,7 @@ def scale_classes(key: tuple[int, str]) -> np.ndarray:
 LOG_NOTE_CHANCES = np.log(np.stack([np.roll(TKP_MAJOR if mode == "major" else TKP_MINOR, tonic) for tonic, mode in KEYS]))
 LOG_NOTE_CHANCES -= np.log(np.exp(LOG_NOTE_CHANCES).sum(axis=1, keepdims=True))
 SCALE_TABLE = np.stack([scale_classes(key) for key in KEYS]).astype(float)
+HOME_SHIFTS = np.array([home_shift(key) for key in KEYS])
 
 
 def normalised(log_chances: np.ndarray) -> np.ndarray:
@@ -80,19 +81,26 @@ def normalised(log_chances: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class KeyBelief:
-    """The player's key as far as it is known: the likeliest of the 24, and for each pitch class the
-    chance that it is in the key (1 or 0 when the key is certain; in between while F# and A# alone
-    could be F# major, B major or D# minor)."""
-    best: tuple[int, str]
-    in_key: np.ndarray
+    """The player's key as far as it is known: the chance of each of the 24 (KEYS)."""
+    chances: np.ndarray
 
-    @classmethod
-    def of(cls, chances: np.ndarray) -> KeyBelief:
-        return cls(KEYS[int(np.argmax(chances))], chances @ SCALE_TABLE)
+    @property
+    def best(self) -> tuple[int, str]:
+        return KEYS[int(np.argmax(self.chances))]
+
+    @property
+    def in_key(self) -> np.ndarray:
+        """float[12]: each pitch class's chance of being in the key (1 or 0 when the key is certain; in
+        between while F# and A# alone could be F# major, B major or D# minor)."""
+        return self.chances @ SCALE_TABLE
+
+    def home_shift_chances(self) -> np.ndarray:
+        """float[12]: the chance that each transposition -6..+5 (index + 6) takes the key home to C
+        major or A minor (a major key and its relative minor share one)."""
+        return np.bincount(HOME_SHIFTS + 6, weights=self.chances, minlength=12)
 
     def transposed(self, semitones: int) -> KeyBelief:
-        tonic, mode = self.best
-        return KeyBelief(((tonic + semitones) % 12, mode), np.roll(self.in_key, semitones))
+        return KeyBelief(np.roll(self.chances.reshape(2, 12), semitones, axis=1).reshape(-1))
 
 
 def key_bias(pitches, key: KeyBelief | None, pull: float) -> np.ndarray:

@@ -8,10 +8,12 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 import rtmidi
 from musigan.live.jack import Peer, held
 from musigan.live.ports import PortError, open_output
+from musigan.models.tonality import scale_classes
 from support import need_jackd
 
 
@@ -73,6 +75,24 @@ def test_harmonize_over_real_ports_and_sigterm_leaves_nothing_held(jack_server, 
         stop_and_check_released(process, client, lines)
     assert any("stopped:" in line for line in lines)
     assert (tmp_path / "session.mid").exists()
+
+
+def test_harmony_played_into_the_port_follows_a_tritone_modulation(jack_server, tmp_path):
+    """From outside, as the issue measured it: a C major tune, then the same tune in F# major, note by
+    note over real ports; from the fourth note of the new tune the voices heard are in F# major."""
+    tune = [60, 62, 64, 65, 67, 65, 64, 62, 60, 64, 67, 72, 71, 67, 65, 64]
+    f_sharp = scale_classes((6, "major"))
+    with session(tmp_path, "--mode", "harmonize", "--preset", "bach-harmony") as (process, lines, client):
+        in_key = []
+        for index, pitch in enumerate(tune + [p + 6 for p in tune]):
+            before = len(client.received)
+            assert client.until((0x90, pitch, 90), lambda r: held(r)), (pitch, "".join(lines[-5:]))
+            voices = [d[1] for _, d in client.received[before:] if d[0] & 0xF0 == 0x90 and d[2] > 0]
+            if index >= len(tune) + 3:
+                in_key += [bool(f_sharp[v % 12]) for v in voices]
+            assert client.until((0x80, pitch, 0), lambda r: not held(r))
+        stop_and_check_released(process, client, lines)
+    assert len(in_key) >= 13 and np.mean(in_key) >= 0.85, in_key
 
 
 def test_malformed_bytes_never_deafen_it_and_sighup_leaves_nothing_held(jack_server, tmp_path):

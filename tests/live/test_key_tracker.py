@@ -92,6 +92,23 @@ def test_harmony_follows_a_tritone_modulation_within_a_few_beats():
     assert np.mean(shares) >= 0.85, shares
 
 
+def test_harmony_follows_a_leap_into_a_new_key_whose_next_note_both_keys_share():
+    """C major, then a tune in F# major that leaps in (C to F#) and goes on to E sharp, a note of C
+    major too: the voices under that second note mostly move already, and from the third they are
+    in F# major (the key of the last 16 notes held them in C major for two bars)."""
+    preset, beat_shares = get_preset("bach-harmony"), []
+    tune = C_TUNE[:-2] + [62, 60] + [66, 65, 66, 70, 73, 70, 66, 70, 68, 66, 65, 66, 70, 68, 65, 66]
+    for seed in range(4):
+        clock = SimulatedClock()
+        output = MemoryOutput(clock)
+        engine = Engine(companion_for(preset, seed=seed), output.send, LiveSettings(mode="harmonize", voices=3))
+        drive(engine, clock, events_of(tune), len(tune) * 4 + 4)
+        beat_shares.append([in_key_share([n for p, n in output.notes() if (16 + beat) * 4 <= p < (17 + beat) * 4
+                                          and n not in tune], (6, "major")) for beat in range(1, 6)])
+    second, later = np.mean(beat_shares, axis=0)[0], np.mean(beat_shares, axis=0)[1:]
+    assert second >= 0.5 and later.min() >= 0.9, beat_shares
+
+
 def test_respond_answers_in_the_key_the_call_ended_in():
     preset, shares = get_preset("folk-lstm"), []
     call = C_TUNE[:12] + [p + 6 for p in C_TUNE[12:]]   # the last bar in F# major
@@ -102,3 +119,17 @@ def test_respond_answers_in_the_key_the_call_ended_in():
         drive(engine, clock, events_of(call), (16 + 12) * 4)
         shares.append(in_key_share([n for p, n in output.notes() if p >= 16 * 4], (6, "major")))
     assert np.mean(shares) >= 0.7, shares
+
+
+def test_a_key_normalised_preset_moves_to_a_new_key_but_not_for_a_note_leapt_to():
+    """`folk-lstm` only knows C major and A minor: the player's key transposes everything it plays, so
+    a blue note must not move it, and a new key must."""
+    companion, tracker = companion_for(get_preset("folk-lstm"), seed=0), KeyTracker()
+    for pitch in C_TUNE + [60, 66, 67, 65, 64, 62, 60, 63, 62, 60]:   # F# and E flat leapt to, in C
+        tracker.hear(pitch)
+        companion.set_key(tracker.belief, LiveSettings().key_pull)
+        assert companion.shift == 0, pitch
+    for pitch in [p + 6 for p in C_TUNE[:6]]:                          # the tune in F# major
+        tracker.hear(pitch)
+        companion.set_key(tracker.belief, LiveSettings().key_pull)
+    assert companion.shift in (6, -6)
