@@ -67,8 +67,8 @@ def scale_classes(key: tuple[int, str]) -> np.ndarray:
 
 
 # each key's chance of each pitch class (rows: KEYS), in logs; and its scale, as 0/1
-LOG_NOTE_CHANCES = np.log(np.stack([np.roll(TKP_MAJOR if mode == "major" else TKP_MINOR, tonic) for tonic, mode in KEYS]))
-LOG_NOTE_CHANCES -= np.log(np.exp(LOG_NOTE_CHANCES).sum(axis=1, keepdims=True))
+_NOTE_CHANCES = np.stack([np.roll(TKP_MAJOR if mode == "major" else TKP_MINOR, tonic) for tonic, mode in KEYS])
+LOG_NOTE_CHANCES = np.log(_NOTE_CHANCES / _NOTE_CHANCES.sum(axis=1, keepdims=True))
 SCALE_TABLE = np.stack([scale_classes(key) for key in KEYS]).astype(float)
 HOME_SHIFTS = np.array([home_shift(key) for key in KEYS])
 
@@ -83,10 +83,6 @@ def normalised(log_chances: np.ndarray) -> np.ndarray:
 class KeyBelief:
     """The player's key as far as it is known: the chance of each of the 24 (KEYS)."""
     chances: np.ndarray
-
-    @property
-    def best(self) -> tuple[int, str]:
-        return KEYS[int(np.argmax(self.chances))]
 
     @property
     def in_key(self) -> np.ndarray:

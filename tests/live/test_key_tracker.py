@@ -7,9 +7,13 @@ from musigan.live.key_tracker import KeyTracker
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
 from musigan.models.presets import get_preset
-from musigan.models.tonality import in_key_share, scale_classes
+from musigan.models.tonality import KEYS, in_key_share, scale_classes
 
 C_TUNE = [60, 62, 64, 65, 67, 65, 64, 62, 60, 64, 67, 72, 71, 67, 65, 64]  # C major, one note a beat
+
+
+def likeliest(tracker: KeyTracker) -> tuple[int, str]:
+    return KEYS[int(np.argmax(tracker.belief.chances))]
 
 
 def hear_all(pitches) -> KeyTracker:
@@ -20,13 +24,13 @@ def hear_all(pitches) -> KeyTracker:
 
 
 def test_a_passing_note_keeps_the_key_and_a_modulation_starts_afresh_by_its_second_note():
-    assert hear_all(C_TUNE).belief.best == (0, "major")
+    assert likeliest(hear_all(C_TUNE)) == (0, "major")
     passing = hear_all(C_TUNE + [66, 67, 64, 62, 60])                 # F#: a passing note, by step
-    assert len(passing.pitches) == 16 and passing.belief.best == (0, "major")
+    assert len(passing.pitches) == 16 and likeliest(passing) == (0, "major")
     moved = hear_all(C_TUNE + [66, 68])                               # F#, G#: another key
-    assert list(moved.pitches) == [66, 68] and moved.belief.best != (0, "major")
+    assert list(moved.pitches) == [66, 68] and likeliest(moved) != (0, "major")
     moved = hear_all(C_TUNE + [66, 68, 70, 71, 73, 75])               # F# major's scale
-    assert moved.belief.best in ((6, "major"), (3, "minor"))
+    assert likeliest(moved) in ((6, "major"), (3, "minor"))
     assert (moved.belief.in_key > 0.9).sum() >= 6 and moved.belief.in_key[[0, 2, 7, 9]].max() < 0.2
     assert 0.2 < moved.belief.in_key[4] < 0.8    # E: B major's, not F# major's; no E sharp was heard
 
@@ -41,7 +45,7 @@ def test_no_single_chromatic_note_by_step_moves_the_key_and_any_two_in_a_row_do(
     for pc in OUTSIDE_C:
         note = 60 + pc
         passing = hear_all(C_TUNE[:-1] + [note - 1 if C_MAJOR[(pc - 1) % 12] else note + 1, note])
-        assert passing.since_change > 0 and passing.belief.best == (0, "major"), pc
+        assert passing.since_change > 0 and likeliest(passing) == (0, "major"), pc
     for first in OUTSIDE_C:
         for second in OUTSIDE_C:
             a = 72 + first
@@ -54,7 +58,7 @@ def test_a_leap_to_a_note_outside_the_key_moves_it_and_the_notes_after_a_false_a
     leapt = hear_all(C_TUNE + [60, 66])                 # C up a tritone to F#
     assert list(leapt.pitches) == [66] and leapt.boosted
     back = hear_all(C_TUNE + [60, 66, 67, 65, 64, 62, 60])  # ... then on in C major: an ornament after all
-    assert back.belief.best == (0, "major") and back.belief.in_key[C_MAJOR].min() > 0.85
+    assert likeliest(back) == (0, "major") and back.belief.in_key[C_MAJOR].min() > 0.85
     assert back.belief.in_key[~C_MAJOR].max() < 0.15
 
 
