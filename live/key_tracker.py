@@ -10,10 +10,11 @@ A change: the last note or two are CHANGE times likelier under a fresh key (any 
 than under the belief so far (the count that says it more strongly marks where the new key began).
 A chromatic passing note never gets there (at most 7 times, for the major third in a minor key); two
 notes in a row outside the key do. A note outside the key reached by a leap counts LEAP times more,
-since an ornament is reached by step and a new key often by a leap (C to F#). After a change only the notes since count, from a belief that keeps the old one at a KEEP
-share: a false alarm (a blue note leapt to) gives way to the next notes in the old key. For the first
-notes in a new key the pull is stronger (BOOST times): the companion's own memory is still full of
-the old key, and at the usual pull its voices would lag a bar behind the melody.
+since an ornament is reached by step and a new key often by a leap (C to F#). After a change only
+the notes since count, from a belief that keeps the old one at a KEEP share: a false alarm (a blue
+note leapt to) gives way to the next notes in the old key. For the first notes in a new key the pull
+is stronger (BOOST times): the companion's own memory is still full of the old key, and at the usual
+pull its voices would lag a bar behind the melody.
 """
 from __future__ import annotations
 

@@ -41,17 +41,19 @@ OUTSIDE_C = [pc for pc in range(12) if not C_MAJOR[pc]]
 
 def test_no_single_chromatic_note_by_step_moves_the_key_and_any_two_in_a_row_do():
     """Whatever the chromatic note (C# to A#), reached by step it leaves C major alone; any two notes
-    outside C major in a row (stepwise, so no leap helps) start a new key."""
+    outside C major in a row, the first reached by step, start a new key from the first."""
+    def stepped_to(note):
+        return C_TUNE[:-1] + [note - 1 if C_MAJOR[(note - 1) % 12] else note + 1, note]
+
     for pc in OUTSIDE_C:
-        note = 60 + pc
-        passing = hear_all(C_TUNE[:-1] + [note - 1 if C_MAJOR[(pc - 1) % 12] else note + 1, note])
+        passing = hear_all(stepped_to(72 + pc))
         assert passing.since_change > 0 and likeliest(passing) == (0, "major"), pc
     for first in OUTSIDE_C:
         for second in OUTSIDE_C:
             a = 72 + first
             b = min((72 + second + octave for octave in (-12, 0, 12)), key=lambda p: abs(p - a))
-            tracker = hear_all(C_TUNE + [a, b])
-            assert tracker.since_change == 0 or len(tracker.pitches) <= 2, (first, second)
+            tracker = hear_all(stepped_to(a) + [b])
+            assert tracker.since_change == 0 and list(tracker.pitches) == [a, b], (first, second)
 
 
 def test_a_leap_to_a_note_outside_the_key_moves_it_and_the_notes_after_a_false_alarm_bring_it_back():
