@@ -27,13 +27,15 @@ def corpus_stats(pieces: list[NoteSequence]) -> dict:
     }
 
 
-def polyphony_percentile(pieces: list[NoteSequence], percent: float) -> int:
-    """A percentile of how many notes the pieces sound at once (where any sound). The card records
-    the 99th (a tune corpus, 1, stays one line) and the 75th (an events model sounds no more at once)
-    for the training split."""
+def polyphony_percentiles(pieces: list[NoteSequence]) -> dict[str, int]:
+    """How many notes the pieces sound at once (where any sound), at the percentiles the card keeps
+    for the training split: the 99th (a tune corpus, 1, stays one line) and the 75th (an events model
+    sounds no more at once)."""
     counts = [p.sounding().sum(axis=1) for p in pieces if len(p)]
     counts = np.concatenate(counts) if counts else np.zeros(0)
-    return int(np.percentile(counts[counts > 0], percent)) if (counts > 0).any() else 0
+    counts = counts[counts > 0]
+    return {f"polyphony_p{percent}": int(np.percentile(counts, percent)) if len(counts) else 0
+            for percent in (99, 75)}
 
 
 def bar_densities(pieces: list[NoteSequence], bars: int = 8) -> np.ndarray:

@@ -24,7 +24,7 @@ from ..models.files import atomic_write, load_npz, save_json, save_npz, save_or_
 from ..models.notes import END, START
 from .backend import distribute, hardware, log_scalars
 from .corpus_filters import preset_corpus, removed_line
-from .corpus_stats import notes_per_bar, polyphony_percentile
+from .corpus_stats import notes_per_bar, polyphony_percentiles
 from .dataset import fill_empty_splits, prepare_splits
 from .epoch_result import EpochResult
 from .gan_trainer import GanTrainer
@@ -194,8 +194,7 @@ class Run:
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(),
-                     "polyphony_p99": polyphony_percentile(self.splits["train"].pieces, 99),
-                     "polyphony_p75": polyphony_percentile(self.splits["train"].pieces, 75),
+                     **polyphony_percentiles(self.splits["train"].pieces),
                      "notes_per_bar": notes_per_bar(self.splits["train"].pieces), **data,
                      **{f"{k}_pieces": len(v.pieces) for k, v in self.splits.items()}},
         }
