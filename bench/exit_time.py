@@ -23,7 +23,7 @@ import numpy as np
 import rtmidi
 from live_latency import JACK, open_named, start_client
 
-from musigan.live.jack import Peer, dummy_jack_server, held
+from musigan.live.jack_harness import Peer, dummy_jack_server, held
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 

@@ -30,7 +30,7 @@ import time
 import numpy as np
 import rtmidi
 
-from musigan.live.jack import dummy_jack_server, realtime_allowed
+from musigan.live.jack_harness import dummy_jack_server, realtime_allowed
 
 JACK = rtmidi.API_UNIX_JACK
 

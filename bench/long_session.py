@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from live_latency import start_client
 
-from musigan.live.jack import Peer, dummy_jack_server, held, realtime_allowed
+from musigan.live.jack_harness import Peer, dummy_jack_server, held, realtime_allowed
 
 CONTROLS = {16: "temperature", 25: "density", 24: "tempo"}
 MODE_CC, MODES = 18, (40, 64)  # the mode knob by thirds: harmonize is the middle third; 40 is respond

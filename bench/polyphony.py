@@ -20,9 +20,9 @@ from pathlib import Path
 from musigan.models import generation
 from musigan.models.midi_file import write_midi
 from musigan.models.presets import get_preset
+from musigan.models.score_file import read_score
 from musigan.train.corpus import bundled_corpus_files
 from musigan.train.music_report import music_report
-from musigan.train.readers import read_score
 
 COMPOSERS = ("haydn", "mozart", "beethoven", "schumann_robert", "monteverdi")
 SCORES = (".mxl", ".xml")  # Humdrum copies of the same movements are left out: no piece twice

@@ -20,7 +20,7 @@ import numpy as np
 import rtmidi
 from live_latency import JACK, open_named, start_client
 
-from musigan.live.jack import dummy_jack_server
+from musigan.live.jack_harness import dummy_jack_server
 
 
 class Ear:

@@ -51,7 +51,8 @@ def learn_controls(args) -> int:
     """`--learn`: ask for each control, take the CC that moves, write the mapping for later sessions."""
     from ..live.controls import default_path, learn, save
     from ..live.midi_bytes import MidiParser
-    from ..live.ports import PortError, default_api, open_input
+    from ..live.midi_api import default_api
+    from ..live.ports import PortError, open_input
 
     parser = MidiParser()
     try:

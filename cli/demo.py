@@ -1,5 +1,5 @@
 """`musigan play --demo`: a phrase from the bundled Bach chorales played into the companion, through
-the real engine: over real ports when the MIDI system allows, else on in-memory ports with a
+the real session: over real ports when the MIDI system allows, else on in-memory ports with a
 simulated clock (a container or CI box has no ALSA sequencer).
 
 Harmonize gets a chorale's soprano line to harmonise; respond gets two two-bar phrases of it, each
@@ -10,77 +10,51 @@ from __future__ import annotations
 import threading
 import time
 
-from ..live.engine import Engine
-from ..live.ports import (
-    VIRTUAL_INPUT,
-    PortError,
-    default_api,
-    new_client,
-    open_input,
-    open_output,
-    port_names,
-)
-from ..live.simulation import MemoryOutput, SimulatedClock, drive
-from ..models.files import save_or_fallback
+from ..live.midi_api import default_api, new_client, port_names
+from ..live.ports import VIRTUAL_INPUT, PortError
+from ..live.session import Connection
 from .args import say
-from .plot import plot_recording
 
 
-def run_demo(companion, settings, args, recorder) -> int:
-    events, total = demo_events(settings.mode, companion.steps_per_quarter, settings.answer_bars)
-    say(f"demo: {companion.name} in {settings.mode} mode, feeding the soprano of a Bach chorale "
-        f"({sum(1 for _, m in events if m.type == 'note_on')} notes)")
-    api = args.api or default_api()
+def run_demo(session, args) -> int:
+    settings, spq = session.settings, session.companion.steps_per_quarter
+    events, total = demo_events(settings.mode, spq, settings.answer_bars)
+    notes = sum(1 for _, m in events if m.type == "note_on")
+    say(f"demo: {session.companion.name} in {settings.mode} mode, feeding the soprano of a Bach chorale "
+        f"({notes} notes)")
+    seconds_per_step = 60 / settings.bpm / spq
+    connection = Connection(args.api or default_api(), "virtual", args.output,
+                            duration=total * seconds_per_step + 0.2)
     try:
-        with open_input(api, "virtual") as source, open_output(api, args.output) as output:
-            played = over_ports(companion, settings, recorder, events, total, api, output, source)
+        end = session.run(connection, on_ready=lambda runner: start_player(runner, events, connection.api))
     except PortError as exc:
         say(f"no MIDI ports here ({exc}); running on in-memory ports with a simulated clock")
-        clock = SimulatedClock()
-        engine = Engine(companion, MemoryOutput(clock).send, settings, recorder, say)
-        try:
-            drive(engine, clock, events, total)
-        finally:
-            engine.close()
-        played = engine.tracker.sent_on
-    say(f"demo done: heard {sum(1 for _, m in events if m.type == 'note_on')} notes, played {played}")
-    if recorder:
-        saved = save_or_fallback(recorder.save, recorder.path, "the recording")
-        say(f"recorded {saved} (player and musigan on separate tracks)")
-        plot_recording(recorder, args.plot)
-    return 0
+        end = session.simulate(events, total)
+    say(f"demo done: heard {notes} notes, played {end.played}")
+    return end.code
 
 
-def over_ports(companion, settings, recorder, events, total, api, output, source) -> int:
-    """Real time: a second MIDI client plays the phrase into musigan's virtual input."""
+def start_player(runner, events, api: str) -> None:
+    """A second MIDI client plays the phrase into musigan's virtual input, in real time, on its grid."""
     import rtmidi
 
-    from ..live.clock import InternalClock
-    from ..live.runner import Runner
-
-    engine = Engine(companion, output.send, settings, recorder, say)
-    clock = InternalClock(settings.bpm, companion.steps_per_quarter, time.perf_counter())
-    runner = Runner(engine, clock, source)
     player = new_client(rtmidi.MidiOut, api, "musigan demo player")
     ports = port_names(player)
     player.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{VIRTUAL_INPUT}") or p == VIRTUAL_INPUT))
-    say(f"playing on {output.description}: connect it to a synth or DAW to hear the answers")
+    say("playing on musigan's output: connect it to a synth or DAW to hear the answers")
+    clock = runner.clock
 
     def feed():
-        for position, message in events:
-            delay = clock.next_step_time(0) + position * clock.step_seconds - time.perf_counter()
-            if runner.stop_event.wait(max(0.0, delay)):
-                return
-            player.send_message(message.bytes())
+        try:
+            for position, message in events:
+                delay = clock.next_step_time(0) + position * clock.step_seconds - time.perf_counter()
+                if runner.stop_event.wait(max(0.0, delay)):
+                    return
+                player.send_message(message.bytes())
+        finally:
+            player.close_port()
 
-    threading.Thread(target=feed, daemon=True).start()
-    try:
-        runner.run(duration=total * clock.step_seconds + 0.2)
-    finally:
-        engine.close()
-        source.settle()
-        player.close_port()
-    return engine.tracker.sent_on
+    threading.Thread(target=feed, name="musigan demo player", daemon=True).start()
 
 
 DEMO_CHORALE = "bwv26.6"  # a well-known four-part chorale shipped with music21
@@ -91,10 +65,10 @@ def soprano_line(steps_per_quarter: int):
     from music21 import corpus
 
     from ..models.notes import END, PITCH, START, VOICE
-    from ..train.readers import read_file
+    from ..models.score_file import read_score
 
     path = next(p for p in corpus.getComposer("bach") if p.name.startswith(DEMO_CHORALE + "."))
-    piece = read_file(path, steps_per_quarter)[0]
+    piece = read_score(path, steps_per_quarter)[0]
     top = max(set(piece.notes[:, VOICE].tolist()), key=lambda v: piece.notes[piece.notes[:, VOICE] == v, PITCH].mean())
     notes = piece.notes[piece.notes[:, VOICE] == top]
     return [(int(n[PITCH]), int(n[START]), int(n[END])) for n in notes]

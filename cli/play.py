@@ -1,19 +1,16 @@
-"""`musigan play`: open the ports, load the preset, answer the keyboard until Ctrl-C or SIGTERM.
+"""`musigan play`: its flags, its one-line errors and its exit status; the session itself (ports,
+engine, signals, the ordered shutdown, the recording) is `live/session.py`.
 
-Never imports TensorFlow or Keras: the preset runs on the NumPy stepper, so it is ready to answer
-well under a second after start. Every exit path (Ctrl-C, SIGTERM, an exception, the end of a demo)
-goes through `Engine.close()`, which releases every note and sends All Notes Off.
+Never imports TensorFlow, Keras or anything of `train/`: the preset runs on the NumPy stepper, so it
+is ready to answer well under a second after start.
 """
 from __future__ import annotations
 
-import os
-import signal
 import sys
 import time
 
 from ..live.controls import CONTROLS
-from ..live.ports import API_NAMES
-from ..models.files import save_or_fallback
+from ..live.midi_api import API_NAMES
 from ..models.preset_schema import MODES
 from .args import (
     add_preset_options,
@@ -26,7 +23,6 @@ from .args import (
 from .controls import add_jam_options, control_mapping, learn_controls
 from .output_paths import output_problem
 from .plot import plot_recording
-from .session_safety import CLOSE_SECONDS, backstop, disarm, exit_within, watch_threads
 
 
 def register(commands):
@@ -106,7 +102,7 @@ def check_flags(args) -> str | None:
         return "--clock-out makes musigan the clock; it cannot also follow one (--clock midi)"
     if args.max_listen and args.max_listen < args.min_listen:
         return f"--max-listen {args.max_listen} is shorter than --min-listen {args.min_listen}"
-    record = args.record or ("musigan-demo.mid" if args.demo else None)
+    record = record_path(args)
     return output_problem("--record", record) if record else None
 
 
@@ -135,6 +131,11 @@ def make_companion(preset, args, seed=None):
                          pitch_range=(args.low, args.high))
 
 
+def record_path(args) -> str | None:
+    """Where the session is recorded: --record, or musigan-demo.mid for the demo."""
+    return args.record or ("musigan-demo.mid" if args.demo else None)
+
+
 def run(args) -> int:
     from ..models.encodings import HARMONIZE_NEEDS
     from ..models.presets import PresetError, get_preset
@@ -153,126 +154,60 @@ def run(args) -> int:
             raise ValueError(f"{HARMONIZE_NEEDS}; {preset.name} cannot")
     except (PresetError, ValueError) as exc:  # a bad control mapping (ControlError) is a ValueError
         return fail("play", exc)
-    record = args.record or ("musigan-demo.mid" if args.demo else None)
-    recorder = None
-    if record:
-        from ..live.recorder import Recorder
+    from ..live.session import Session
 
-        recorder = Recorder(record, companion.steps_per_quarter, settings.bpm, f"musigan {preset.name}")
+    session = Session(companion, settings, record_path(args), say=say, warn=warn,
+                      load_companion=program_loader(args), recording_name=f"musigan {preset.name}")
     if args.demo:
         from .demo import run_demo
 
-        return run_demo(companion, settings, args, recorder)
-    return play(companion, settings, args, recorder, started)
-
-
-def play(companion, settings, args, recorder, started: float) -> int:
-    import contextlib
-
-    from ..live.engine import Engine
-    from ..live.ports import (
-        PortError,
-        TransportWatch,
-        default_api,
-        open_input,
-        open_output,
-    )
-    from ..live.runner import DeferredLog, keep_collector_out, realtime_scheduling, short_lock_turns
-
-    api = args.api or default_api()
-    with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and its
-        # JACK sysex guard) leave the graph: a graph change in the drain can drop the last note-offs
-        try:
-            source = ports.enter_context(open_input(api, args.input))
-            output = ports.enter_context(open_output(api, args.output))
-        except PortError as exc:
-            return fail("play", exc)
-        log = DeferredLog(say)
-        engine = Engine(companion, output.send, settings, recorder, log)
-        runner = make_runner(engine, source, args, TransportWatch(api, [source, output], log, engine.release_sounding),
-                             output.send, log)
-        scheduling = realtime_scheduling()
-        say(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in {settings.mode} mode, "
-            f"listening on {source.description}, playing on {output.description} ({api}, clock {args.clock}; "
-            f"{scheduling})")
-        failure = watch_threads(runner)
-        keep_collector_out()
-        short_lock_turns()
-        try:
-            with status_view(engine, runner, args):
-                runner.run(args.duration)
-        except KeyboardInterrupt:
-            pass
-        except Exception as exc:  # noqa: BLE001 - a bug must still end in silence and one line, not a hung note
-            failure.append(f"internal error ({type(exc).__name__}: {exc})")
-        finally:
-            signal.signal(signal.SIGINT, lambda *_: None)  # a second Ctrl-C must not interrupt the release
-            backstop()
-            released = engine.close()
-            if runner.clock_out:
-                runner.clock_out.stop()
-            if not runner.failure:
-                source.settle()  # the last note-offs reach every peer before any port closes
-            log.flush()
-        if runner.failure:
-            failure.append(runner.failure)
-        say(f"stopped: {released} note(s) released, {engine.notes_in} heard, {engine.tracker.sent_on} played, "
-            f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}")
-        save_recording(recorder)  # before the ports close: a port that will not close cannot cost it
-        code = 1 if failure else 0
-        if failure:
-            print(f"musigan play: stopped: {failure[0]}; every note it could reach was released", file=sys.stderr)
-        if runner.failure:  # the MIDI server is gone: its clients can only be left, not closed
-            os._exit(code)
-        closing = exit_within(CLOSE_SECONDS, code)
-    closing.cancel()  # the ports closed
-    disarm()
-    if recorder:
-        plot_recording(recorder, args.plot)
+        code = run_demo(session, args)
+    else:
+        code = play(session, args, started)
+    if session.recorder:
+        plot_recording(session.recorder, args.plot)
     return code
 
 
-def save_recording(recorder) -> None:
-    """The session's file, or a fallback beside it that the line names: a recording is never lost."""
-    if recorder:
-        say(f"recorded {save_or_fallback(recorder.save, recorder.path, 'the recording')}")
+def play(session, args, started: float) -> int:
+    from ..live.midi_api import default_api
+    from ..live.ports import PortError
+    from ..live.session import Connection
+
+    connection = Connection(args.api or default_api(), args.input, args.output, args.clock, args.clock_out,
+                            args.duration)
+    try:
+        return session.run(connection, status=status_view(args), started=started).code
+    except PortError as exc:
+        return fail("play", exc)
 
 
-def make_runner(engine, source, args, watch, send, log):
-    """The real-time loop on the chosen clock, program changes loading presets, and every signal
-    that ends a session (a closed terminal or a dropped ssh too) stopping it cleanly."""
-    from ..live.clock import InternalClock, MidiClock
-    from ..live.runner import Runner
+def warn(line: str) -> None:
+    print(f"musigan play: {line}", file=sys.stderr)
+
+
+def program_loader(args):
+    """Program change n loads the n-th of --programs (default: the trained presets, sorted)."""
     from ..models.presets import get_preset, load_presets
 
-    spq = engine.companion.steps_per_quarter
-    clock = MidiClock(spq) if args.clock == "midi" else InternalClock(engine.settings.bpm, spq, time.perf_counter())
     programs = args.programs.split(",") if args.programs else sorted(
         name for name, p in load_presets(args.config).items() if p.trained)
-    clock_out = None
-    if args.clock_out:
-        from ..live.clock_out import ClockOut
-
-        clock_out = ClockOut(send, clock, engine.companion.metre)
-    runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out, log=log,
-                    load_companion=lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args))
-    for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(ending, lambda *_: runner.stop())
-    return runner
+    return lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args)
 
 
-def status_view(engine, runner, args):
+def status_view(args):
     """One live line (preset, mode, tempo, notes in/out, latency) when attached to a terminal."""
-    import contextlib
-
     if not sys.stdout.isatty() or args.quiet:
-        return contextlib.nullcontext()
+        return None
     from rich.live import Live
     from rich.text import Text
 
-    def line():
-        return Text(f"{engine.companion.name} | {engine.settings.mode} | {engine.where(engine.position)} | "
-                    f"{getattr(runner.clock, 'bpm', 0):.0f} bpm | heard {engine.notes_in} played {engine.tracker.sent_on} | "
-                    f"{runner.latency.summary()} | Ctrl-C to stop")
+    def view(engine, runner):
+        def line():
+            return Text(f"{engine.companion.name} | {engine.settings.mode} | {engine.where(engine.position)} | "
+                        f"{getattr(runner.clock, 'bpm', 0):.0f} bpm | heard {engine.notes_in} played "
+                        f"{engine.tracker.sent_on} | {runner.latency.summary()} | Ctrl-C to stop")
 
-    return Live(get_renderable=line, refresh_per_second=4, transient=True)
+        return Live(get_renderable=line, refresh_per_second=4, transient=True)
+
+    return view

@@ -1,7 +1,7 @@
 """`musigan ports`: what a player connects to."""
 from __future__ import annotations
 
-from ..live.ports import API_NAMES
+from ..live.midi_api import API_NAMES
 
 
 def register(commands):
@@ -16,7 +16,7 @@ def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from ..live.ports import compiled_apis, list_ports
+    from ..live.midi_api import compiled_apis, list_ports
 
     console = Console()
     apis = [args.api] if args.api else compiled_apis()

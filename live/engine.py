@@ -2,27 +2,30 @@
 
 The engine knows nothing of wall-clock time or ports. Its caller (`live/runner.py`, or a test with a
 simulated clock) hands it each player message with its position on the grid (in steps, a float) and
-calls `on_step(k)` as each grid step begins. Every note goes out through a `NoteTracker`, so any
-path out of a mode (switch, barge-in, panic, shutdown) leaves nothing hanging.
+calls `on_step(k)` as each grid step begins. It owns the session's shared state (the player's notes,
+the key tracker, the companion, the settings) and the mode part now playing (`live/harmonize.py`,
+`live/respond.py`, `live/solo.py`), which owns its own. Every note goes out through a `NoteTracker`,
+so any path out of a mode (switch, barge-in, panic, shutdown) leaves nothing hanging. Controls act
+through its methods (`live/knobs.py` maps a knob's value to one).
 """
 from __future__ import annotations
-
-from collections import deque
 
 import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
-from ..models.music_words import bar_beat, pitch_name, pitch_names
-from .answers import Schedule
+from ..models.music_words import bar_beat
+from .harmonize import Harmonize
 from .key_tracker import KeyTracker
 from .knobs import KNOBS
-from .looper import Looper
-from .modes import respond, solo
 from .performance import STATE_VALUES, click, follow_dynamics
+from .player_notes import PlayerNotes
+from .respond import Respond
 from .settings import LiveSettings
+from .solo import Solo
 from .tracker import NoteTracker
 
-GRACE_STEPS = 0.5  # a release within half a step before a boundary still sounds at it
+PARTS = {part.name: part for part in (Harmonize, Respond, Solo)}
+
 
 class Engine:
     def __init__(self, companion, send, settings: LiveSettings, recorder=None, log=None):
@@ -31,28 +34,16 @@ class Engine:
         self._send = send
         self.tracker = NoteTracker(self._out)
         self.position = 0.0
-        self.keys: dict[int, tuple[float, int]] = {}   # player keys down: pitch -> (start, velocity)
-        self.struck: set[int] = set()                   # player pitches struck since the last step
-        self.sustain = False
-        self.phrase: list[tuple[int, float, float, int]] = []
-        self.last_release = 0.0
-        self.schedule = Schedule()                      # respond: the answer's note changes ahead
+        self.player = PlayerNotes()                     # what the player is doing
+        self.key_tracker = KeyTracker()                 # the player's key, which answers keep
         self.channel_of: dict[int, int] = {}            # the channel each companion pitch was started on
-        self.harmony: dict[int, list[int]] = {}         # melody pitch -> voices sounding under it
-        self.pedal_held: set[int] = set()               # melodies released under the sustain pedal
-        self.released: dict[int, float] = {}            # pitches let go since the last step -> when
-        self.solo_notes: set[int] = set()
         self.notes_in = 0
         self.silenced = False                           # after a panic: no answer or solo until the player plays
-        self.recent_velocities: deque[int] = deque(maxlen=8)  # the player's dynamics, which answers follow
-        self.key = KeyTracker()                         # the player's key, which answers keep
-        self.chord: list[int] | None = None             # harmonize: the last melody note and its voices
-        self.on_program = None                          # set by the runner: program change -> preset
-        self.on_tempo = None                            # set by the runner: the tempo knob -> the internal clock
-        self.looper = self._new_looper()
+        self.on_program = None                          # the runner's: program change -> preset
+        self.on_tempo = None                            # the runner's: the tempo knob -> the internal clock
         self.control_names = {cc: name for name, cc in settings.controls.items()}
-        self.cutting_in = False                         # an answer past --max-listen: the player plays on under it
         self.state: str | None = None                   # what the state CC last said
+        self.part = PARTS[settings.mode](self)
 
     # --- output ------------------------------------------------------------------------------
     def _out(self, message) -> None:
@@ -69,6 +60,13 @@ class Engine:
         self.channel_of[pitch] = channel
         self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
 
+    def stop_note(self, pitch: int) -> None:
+        self.tracker.note_off(self.channel_of.get(pitch, self.settings.channel_out), pitch)
+
+    def sounding(self) -> set[int]:
+        """The companion's pitches sounding now."""
+        return {pitch for _, pitch in self.tracker.held}
+
     def where(self, position: float) -> str:
         """A grid position as the player counts it: bar 3 beat 2."""
         return bar_beat(position, self.companion.steps_per_quarter, self.companion.metre)
@@ -77,27 +75,22 @@ class Engine:
     def steps_per_bar(self) -> int:
         return self.companion.metre.steps_per_bar(self.companion.steps_per_quarter)
 
-    def _new_looper(self) -> Looper:
-        """Nothing to loop yet (a new session, mode or preset); the solo loop spans `loop_bars` bars."""
-        return Looper(self.settings.loop_bars * self.steps_per_bar)
+    @property
+    def count_in_steps(self) -> int:
+        return self.settings.count_in_bars * self.steps_per_bar
 
     def dynamics(self) -> int:
-        return follow_dynamics(self.recent_velocities, round(self.position), self.steps_per_bar)
-
-    def stop_note(self, pitch: int) -> None:
-        self.tracker.note_off(self.channel_of.get(pitch, self.settings.channel_out), pitch)
+        return follow_dynamics(self.player.velocities, round(self.position), self.steps_per_bar)
 
     def release_all(self) -> int:
-        """Stop answering: drop what is scheduled and release every note the companion holds; returns
+        """Stop answering: drop what is planned and release every note the companion holds; returns
         how many notes were released."""
-        self.schedule.clear()
-        return self.release_sounding()
+        self.part.release()
+        return self.tracker.release_all()
 
     def release_sounding(self) -> int:
-        """Release every note the companion holds, keeping what is scheduled (a paused clock)."""
-        self.harmony.clear()
-        self.pedal_held.clear()
-        self.solo_notes.clear()
+        """Release every note the companion holds, keeping what is planned (a paused clock)."""
+        self.part.release(keep_plans=True)
         return self.tracker.release_all()
 
     def panic(self) -> int:
@@ -105,7 +98,7 @@ class Engine:
         plays again (or the mode control moves); returns how many notes were released."""
         released = self.release_all()
         self.tracker.panic()
-        self.phrase.clear()
+        self.player.forget_phrase()
         self.silenced = True
         return released
 
@@ -116,16 +109,14 @@ class Engine:
         self.log(f"clock stopped: released {released} note(s); answers wait for the clock")
 
     def jump(self, steps: float) -> None:
-        """The DAW's transport jumped by `steps` (Start, song position): move what is scheduled and
-        what was heard with it, so an answer goes on from where it was rather than hanging."""
-        self.schedule.shift(round(steps))
-        self.phrase = [(p, start + steps, end + steps, v) for p, start, end, v in self.phrase]
-        self.keys = {pitch: (start + steps, v) for pitch, (start, v) in self.keys.items()}
-        self.last_release += steps
+        """The DAW's transport jumped by `steps` (Start, song position): move what is planned and what
+        was heard with it, so an answer goes on from where it was rather than hanging."""
+        self.part.shift(round(steps))
+        self.player.shift(steps)
 
     @property
     def answering(self) -> bool:
-        return bool(self.schedule) or bool(self.tracker.held)
+        return self.part.answering or bool(self.tracker.held)
 
     # --- input -------------------------------------------------------------------------------
     def on_message(self, message: mido.Message, position: float, answer: bool = True) -> None:
@@ -138,7 +129,8 @@ class Engine:
         if message.type == "note_on" and message.velocity > 0:
             self._key_down(message.note, message.velocity, position, answer)
         elif message.type in ("note_on", "note_off"):
-            self._key_up(message.note, position)
+            if self.player.lift(message.note, position):
+                self.part.key_up(message.note)
         elif message.type == "control_change":
             self._control(message.control, message.value)
         elif message.type == "program_change" and self.on_program:
@@ -147,66 +139,33 @@ class Engine:
     def _key_down(self, pitch: int, velocity: int, position: float, answer: bool = True) -> None:
         self.notes_in += 1
         self.silenced = False
-        self.recent_velocities.append(velocity)
-        self.key.hear(pitch)  # before any voice is chosen: the note being played counts
-        self.companion.set_key(self.key.belief, self.key.pull(self.settings.key_pull))
-        self.keys[pitch] = (position, velocity)
-        self.struck.add(pitch)
-        if self.settings.mode == "respond" and self.answering and not self.cutting_in:
-            self.log(f"you played at {self.where(position)}: answer cut short")
-            self.release_all()
-        if self.settings.mode == "harmonize" and answer:
-            self._release_voices(pitch)
-            voices = []
-            for index, voice in enumerate(self.companion.voices_under(pitch, self.settings.voices, self.chord)):
-                self.play_note(voice, velocity, index)
-                voices.append(voice)
-            self.harmony[pitch] = voices
-            self.chord = [pitch, *voices]
-            self.log(f"heard {pitch_name(pitch)} at {self.where(position)}; voices under it {pitch_names(voices)}")
-
-    def _key_up(self, pitch: int, position: float) -> None:
-        if pitch not in self.keys:
-            return
-        start, velocity = self.keys.pop(pitch)
-        self.released[pitch] = position
-        self.phrase.append((pitch, start, position, velocity))
-        self.last_release = position
-        if self.settings.mode == "harmonize":
-            if self.sustain:
-                self.pedal_held.add(pitch)
-            else:
-                self._release_voices(pitch)
-
-    def _release_voices(self, melody: int) -> None:
-        for voice in self.harmony.pop(melody, []):
-            self.released[voice] = self.position
-            self.stop_note(voice)
+        self.key_tracker.hear(pitch)  # before any voice is chosen: the note being played counts
+        self.companion.set_key(self.key_tracker.belief, self.key_tracker.pull(self.settings.key_pull))
+        self.player.press(pitch, velocity, position)
+        self.part.key_down(pitch, velocity, position, answer)
 
     def _control(self, control: int, value: int) -> None:
         if control == 64:
-            self._sustain(value >= 64)
+            self.player.pedal(value >= 64, self.position)
+            if value < 64:
+                self.part.pedal_up()
         elif (name := self.control_names.get(control)) is not None:
             KNOBS[name](self, value)
 
-    def _sustain(self, down: bool) -> None:
-        self.sustain = down
-        if not down:
-            self.last_release = max(self.last_release, self.position)
-            for melody in sorted(self.pedal_held - set(self.keys)):
-                self._release_voices(melody)
-            self.pedal_held.clear()
-
+    # --- what the controls change ------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
+        """The mode control (or a test): a new part, and the companion starts afresh. Moving it also
+        ends a panic's silence."""
+        self.silenced = False
         if mode == self.settings.mode:
             return
         if mode == "harmonize" and not self.companion.can_harmonize:
             self.log(f"{HARMONIZE_NEEDS}; staying in {self.settings.mode}")
             return
         self.release_all()
-        self.phrase.clear()
-        self.looper = self._new_looper()
+        self.player.forget_phrase()
         self.settings.mode = mode
+        self.part = PARTS[mode](self)
         self.companion.reset()
         self.log(f"mode {mode}")
 
@@ -216,35 +175,55 @@ class Engine:
             self.log(f"{HARMONIZE_NEEDS}; keeping {self.companion.name}, not {companion.name}")
             return
         self.release_all()
-        self.phrase.clear()
+        self.player.forget_phrase()
         companion.temperature = self.companion.temperature
-        companion.set_key(self.key.belief, self.key.pull(self.settings.key_pull))
+        companion.set_key(self.key_tracker.belief, self.key_tracker.pull(self.settings.key_pull))
         self.companion = companion
-        self.looper = self._new_looper()
+        self.part = PARTS[self.settings.mode](self)
         self.log(f"preset {companion.name}")
+
+    def set_temperature(self, temperature: float) -> None:
+        self.companion.temperature = temperature
+
+    def set_density(self, scale: float) -> None:
+        self.companion.density_scale = scale
+
+    def set_answer_bars(self, bars: int) -> None:
+        self.settings.answer_bars = bars
+
+    def set_listen_bars(self, shortest: int | None = None, longest: int | None = None) -> None:
+        """Respond: the shortest call answered, and when it cuts in (0: never), in bars."""
+        if shortest is not None:
+            self.settings.min_listen_bars = shortest
+        if longest is not None:
+            self.settings.max_listen_bars = longest
+
+    def set_loop(self, on: bool) -> bool:
+        """Loop on or off; False when it already was."""
+        if on == self.part.looper.on:
+            return False
+        self.part.looper.set(on)
+        return True
+
+    def mutate(self) -> bool:
+        """A variation of the passage from the next bar; False when one already waits."""
+        return self.part.looper.ask_mutation()
 
     # --- time --------------------------------------------------------------------------------
     def on_step(self, step: int) -> None:
         """Grid step `step` begins: play what is due, then let the mode think."""
         self.position = float(step)
-        self._play_due(step)
         self._click(step)
-        mode = self.settings.mode
-        if mode == "harmonize":
-            self.companion.step(self.sounding_at(step), sample=False)
-        elif self.silenced:
-            self.companion.step(set(self.keys) | self.struck, sample=False)  # it keeps listening, silently
-        elif mode == "respond":
-            respond(self, step)
-            self._play_due(step)  # an answer found at this step begins at it
+        if self.silenced and not isinstance(self.part, Harmonize):  # harmonize answers only a note, which ends it
+            self.companion.step(self.player.heard(), sample=False)  # it keeps listening, silently
         else:
-            solo(self, step)
-        self.struck.clear()
+            self.part.step(step)
+        self.player.end_step()
         self._say_state()
 
     def _say_state(self) -> None:
         """The state CC: what the companion is doing, for a controller's light or a DAW's mapping."""
-        state = ("silenced" if self.silenced else "looping" if self.looper.on else
+        state = ("silenced" if self.silenced else "looping" if self.part.looper.on else
                  "answering" if self.answering else "listening")
         if self.settings.state_cc is not None and state != self.state:
             self._out(mido.Message("control_change", channel=self.settings.channel_out,
@@ -254,22 +233,6 @@ class Engine:
     def _click(self, step: int) -> None:
         click(self.tracker, self.settings, step, self.companion.metre.steps_per_beat(self.companion.steps_per_quarter),
               self.steps_per_bar, self.count_in_steps)
-
-    @property
-    def count_in_steps(self) -> int:
-        return self.settings.count_in_bars * self.steps_per_bar
-
-    def _play_due(self, step: int) -> None:
-        for kind, pitch, voice in self.schedule.due(step):
-            self.play_note(pitch, voice=voice) if kind == "on" else self.stop_note(pitch)
-
-    def sounding_at(self, step: int) -> set[int]:
-        """What a musician would call the music at this step boundary: what sounds now, and what was
-        let go less than GRACE_STEPS before it (a release a moment before the next note is legato,
-        not a rest; committing it as a rest would teach the model a texture of rests)."""
-        recent = {pitch for pitch, when in self.released.items() if when > step - GRACE_STEPS}
-        self.released.clear()
-        return set(self.keys) | {p for _, p in self.tracker.held} | recent
 
     def close(self) -> int:
         """Shut down: release every note and send All Notes Off on the channels used."""

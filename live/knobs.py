@@ -1,8 +1,6 @@
-"""What each live control does to the engine, by name; `live/controls.py` says which CC is which.
-
-Each knob takes the engine and the CC's value (0..127). Kept apart from the engine so that what a
-control means can be read in one place, beside the table of names and defaults.
-"""
+"""What each live control does, by name: a CC's value (0..127) turned into one of the engine's
+methods, and a line for the player; `live/controls.py` says which CC is which. Kept apart from the
+engine so that what a control means can be read in one place, beside the table of names."""
 from __future__ import annotations
 
 from ..models.preset_schema import MODES
@@ -14,17 +12,16 @@ def bars(value: int) -> int:
 
 
 def temperature(engine, value: int) -> None:
-    engine.companion.temperature = round(0.1 + value / 127 * 1.9, 3)
+    engine.set_temperature(round(0.1 + value / 127 * 1.9, 3))
     engine.log(f"temperature {engine.companion.temperature}")
 
 
 def answer(engine, value: int) -> None:
-    engine.settings.answer_bars = bars(value)
+    engine.set_answer_bars(bars(value))
     engine.log(f"answer length {engine.settings.answer_bars or 'as the phrase'} bars")
 
 
 def mode(engine, value: int) -> None:
-    engine.silenced = False
     engine.set_mode(MODES[min(2, value * 3 // 128)])
 
 
@@ -34,24 +31,22 @@ def panic(engine, value: int) -> None:
 
 
 def loop(engine, value: int) -> None:
-    if (value >= 64) != engine.looper.on:
-        engine.looper.set(value >= 64)
-        engine.log(f"loop {'on: repeating from the next bar' if engine.looper.on else 'off'}")
+    if engine.set_loop(value >= 64):
+        engine.log(f"loop {'on: repeating from the next bar' if value >= 64 else 'off'}")
 
 
 def mutate(engine, value: int) -> None:
-    if value >= 64 and not engine.looper.mutate_pending:
-        engine.looper.mutate_pending = True
+    if value >= 64 and engine.mutate():
         engine.log("mutate: a variation from the next bar")
 
 
 def min_listen(engine, value: int) -> None:
-    engine.settings.min_listen_bars = bars(value)
+    engine.set_listen_bars(shortest=bars(value))
     engine.log(f"shortest call answered: {engine.settings.min_listen_bars} bar(s)")
 
 
 def max_listen(engine, value: int) -> None:
-    engine.settings.max_listen_bars = bars(value)
+    engine.set_listen_bars(longest=bars(value))
     engine.log(f"cuts in after {engine.settings.max_listen_bars or 'never: no limit,'} bar(s)")
 
 
@@ -69,7 +64,7 @@ def density(engine, value: int) -> None:
     if companion.notes_per_bar is None:
         engine.log(f"density knob ignored: {companion.name}'s card records no corpus density (retrain it)")
         return
-    companion.density_scale = round(2 ** ((value - 64) / 64), 3)
+    engine.set_density(round(2 ** ((value - 64) / 64), 3))
     engine.log(f"density {companion.notes_per_bar * companion.density_scale:.1f} notes a bar "
                f"(x{companion.density_scale} the corpus's)")
 

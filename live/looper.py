@@ -32,6 +32,18 @@ class Looper:
     def set(self, on: bool) -> None:
         self.on, self.start, self.resample_left = on, None, 0
 
+    def ask_mutation(self) -> bool:
+        """A mutation from the next bar; False if one already waits."""
+        if self.mutate_pending:
+            return False
+        self.mutate_pending = True
+        return True
+
+    def take_mutation(self) -> bool:
+        """Respond: whether a mutation waits, which this bar now takes."""
+        pending, self.mutate_pending = self.mutate_pending, False
+        return pending
+
     # --- solo ---------------------------------------------------------------------------------
     def solo_index(self, step: int, steps_per_bar: int) -> int | None:
         """Where in the loop this step falls, or None while it does not loop (loop off, or on and

@@ -1,78 +1,17 @@
-"""MIDI ports through python-rtmidi: listing per API, and clear errors when a port is missing."""
+"""MIDI ports through python-rtmidi, opened and closed in the order that loses no note, with one clear
+line when a port is missing; the peers a session names followed while it plays (`TransportWatch`)."""
 from __future__ import annotations
 
-import os
-import socket
-import sys
-import threading
 import time
 
 import rtmidi
 
-from ..models.quiet import c_stderr_quiet
-
-API_NAMES = {"alsa": rtmidi.API_LINUX_ALSA, "jack": rtmidi.API_UNIX_JACK,
-             "coremidi": rtmidi.API_MACOSX_CORE, "windows": rtmidi.API_WINDOWS_MM}
-
+from .jack_backend import SysexGuard, jack_server_alive
+from .midi_api import API_NAMES, api_hint, compiled_apis, new_client, port_names
 
 # A margin before an output port closes, for a MIDI system that hands messages over a moment after they
 # are sent (JACK's cycles are waited for exactly: InputPort.settle).
 DRAIN_SECONDS = 0.05
-
-
-INPUT_QUEUE = 8192  # messages rtmidi keeps for the poll: seconds of a 2,000 events/s flood
-
-
-def new_client(kind, api: str, client: str):
-    """An rtmidi MidiIn/MidiOut on one API, without the C libraries' own lines."""
-    options = {"queue_size_limit": INPUT_QUEUE} if kind is rtmidi.MidiIn else {}
-    with c_stderr_quiet():  # ALSA and libjack print their own lines when they cannot connect
-        return kind(API_NAMES[api], name=client, **options)
-
-
-def port_names(port, tries: int = 5) -> list[str]:
-    """The ports an rtmidi client sees; rtmidi fails when one vanishes while it lists them (another
-    client leaving): list again."""
-    for _ in range(tries - 1):
-        try:
-            return port.get_ports()
-        except rtmidi.InvalidPortError:
-            time.sleep(0.05)
-    return port.get_ports()
-
-
-def default_api() -> str:
-    return {"darwin": "coremidi", "win32": "windows"}.get(sys.platform, "alsa")
-
-
-def compiled_apis() -> list[str]:
-    compiled = set(rtmidi.get_compiled_api())
-    return [name for name, api in API_NAMES.items() if api in compiled]
-
-
-def list_ports(api: str) -> tuple[list[str], list[str]]:
-    """(inputs, outputs) seen through one API; raises OSError with a hint if the API cannot open."""
-    if api not in API_NAMES:
-        raise ValueError(f"unknown MIDI API {api!r}; choose one of {', '.join(API_NAMES)}")
-    try:
-        midi_in = new_client(rtmidi.MidiIn, api, "musigan-list")
-        midi_out = new_client(rtmidi.MidiOut, api, "musigan-list")
-    except rtmidi.SystemError as exc:
-        raise OSError(api_hint(api, exc)) from None
-    try:
-        return port_names(midi_in), port_names(midi_out)
-    finally:
-        midi_in.delete()
-        midi_out.delete()
-
-
-def api_hint(api: str, exc: Exception) -> str:
-    if api == "alsa":
-        return (f"ALSA sequencer unavailable ({exc}): load snd-seq (`sudo modprobe snd-seq`) "
-                "or use JACK with `--api jack` (start it with `jackd -d dummy`)")
-    if api == "jack":
-        return f"JACK unavailable ({exc}): start a JACK server first, e.g. `jackd --no-realtime -d dummy`"
-    return f"{api} MIDI unavailable ({exc})"
 
 
 class PortError(OSError):
@@ -158,7 +97,7 @@ class OutputPort(Port):
 
 
 class InputPort(Port):
-    def __init__(self, rt, description: str, guard: "SysexGuard | None" = None, target: str | None = None):
+    def __init__(self, rt, description: str, guard=None, target: str | None = None):
         super().__init__(rt, description, target, JACK_INPUT_PORT)
         self.guard = guard
 
@@ -185,54 +124,6 @@ class InputPort(Port):
         if self.guard:
             self.guard.close()
         super().close()
-
-
-class SysexGuard:
-    """JACK only. rtmidi's JACK input treats every later event as part of a system-exclusive message
-    that never got its F7 (a device sent `F0 43 10` and stopped): the companion would go deaf until
-    some event happened to end in F7. A lone F7 from musigan's own client into its own input every
-    PERIOD ends such a message, so a broken sysex costs at most PERIOD of hearing; the parser
-    (`midi_bytes.py`) drops the F7s."""
-
-    PERIOD = 0.1
-    # A DAW or patchbay lists this port among the sources: its name says it is no output to pick.
-    CLIENT, PORT = "musigan internal", "sysex guard (not an output)"
-
-    def __init__(self, input_port: str):
-        self.out = new_client(rtmidi.MidiOut, "jack", self.CLIENT)
-        ports = port_names(self.out)
-        self.out.open_port(next(i for i, p in enumerate(ports) if p.endswith(f":{input_port}")), self.PORT)
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="musigan sysex guard", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.PERIOD):
-            self.out.send_message([0xF7])
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join()  # it may be inside a send: nothing else may use the client before it is out
-
-    def round_trips(self, listener, count: int, timeout: float) -> bool:
-        """Send F7s one at a time and wait for each to arrive on `listener` (musigan's input, whose
-        queue nothing else reads now): each arrival is a JACK cycle that ran after what was sent
-        before. False if the graph did not run that often within `timeout` seconds."""
-        self.stop()  # from now on every F7 on the wire is one of these
-        deadline = time.perf_counter() + timeout
-        for _ in range(count):
-            self.out.send_message([0xF7])
-            while (item := listener.get_message()) is None or item[0] != [0xF7]:
-                if time.perf_counter() > deadline:
-                    return False
-                if item is None:
-                    time.sleep(0.0005)
-        return True
-
-    def close(self) -> None:
-        self.stop()
-        self.out.close_port()
-        self.out.delete()
 
 
 def open_output(api: str, name: str | None = None, client: str = "musigan") -> OutputPort:
@@ -277,20 +168,6 @@ def open_input(api: str, name: str | None = None, client: str = "musigan in") ->
         port_name, description, target = JACK_INPUT_PORT, f"input '{ports[index]}'", ports[index]
         port.open_port(index, JACK_INPUT_PORT)
     return InputPort(port, description, SysexGuard(port_name) if api == "jack" else None, target)
-
-
-def jack_server_alive() -> bool:
-    """Whether the JACK server this process talks to still answers on its socket. rtmidi cannot
-    tell: after the server dies its clients keep listing the ports they knew."""
-    server = os.environ.get("JACK_DEFAULT_SERVER", "default")
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(f"/dev/shm/jack_{server}_{os.getuid()}_0")
-        return True
-    except OSError:
-        return False
-    finally:
-        probe.close()
 
 
 class TransportWatch:

@@ -8,10 +8,6 @@ is due, and loads a new preset off this thread when a program change asks for on
 """
 from __future__ import annotations
 
-import ctypes
-import gc
-import os
-import sys
 import threading
 import time
 from collections import deque
@@ -20,54 +16,11 @@ import numpy as np
 
 from .clock import InternalClock, MidiClock
 from .midi_bytes import MidiParser
+from .realtime import tight_timer_slack
 
 CLOCK_TYPES = {"clock", "start", "stop", "continue", "songpos"}
 POLL_SECONDS = 0.0002  # what polling adds to the latency at most; a few percent of one core
-PR_SET_TIMERSLACK = 29
-
-
-def tight_timer_slack() -> None:
-    """Linux lets a sleep overrun by the thread's timer slack (50 us by default); 1 us keeps each poll
-    on time. Elsewhere (or without libc's prctl) nothing changes."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None).prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-REALTIME_PRIORITY = 10  # below JACK's own threads (70 and up), above every ordinary process
-SHORT_LOCK_TURN = 0.0005  # seconds another thread may hold the interpreter lock while a note waits
 IDLE_SECONDS = 0.002    # lines are printed only when no grid step is due sooner than this
-
-
-def realtime_scheduling() -> str:
-    """Run this thread (the engine's) in real time where the system grants it, as a DAW's audio and
-    MIDI threads run: a busy machine then cannot keep a note waiting behind its other work. Returns
-    what was granted, in words, for the ready line."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
-        return f"real-time scheduling (FIFO {REALTIME_PRIORITY})"
-    except (AttributeError, OSError) as exc:  # not Linux, or not granted (no rtprio limit, no audio group)
-        reason = getattr(exc, "strerror", None) or "not on this system"
-        return f"ordinary scheduling (real time not granted: {reason}; on Linux, join the audio group)"
-
-
-def short_lock_turns() -> None:
-    """Another Python thread (the terminal's status line, the sysex guard, a controller's callback)
-    may hold the interpreter lock when a note is due; Python lets it run on for its switch interval
-    (5 ms) before handing the lock over. A turn of 0.5 ms bounds that wait (measured:
-    `python bench/tail_suspects.py`, suspect 4)."""
-    sys.setswitchinterval(SHORT_LOCK_TURN)
-
-
-def keep_collector_out() -> None:
-    """Everything made at start-up (music21, NumPy, the preset) is frozen out of the garbage
-    collector's sight: a full collection would otherwise walk that heap in the middle of a note.
-    What the session makes is collected young and cheaply, as before."""
-    gc.collect()
-    gc.freeze()
 
 
 class DeferredLog:

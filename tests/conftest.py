@@ -15,7 +15,7 @@ def isolated_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def jack_server():
     """A private JACK server with the dummy driver: real MIDI ports without sound hardware."""
-    from musigan.live.jack import dummy_jack_server
+    from musigan.live.jack_harness import dummy_jack_server
 
     need_jackd()
     with dummy_jack_server(f"musigan-test-{os.getpid()}") as name:

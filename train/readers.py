@@ -1,4 +1,5 @@
-"""Corpus file readers: every format becomes NoteSequences (MIDI via mido, scores via music21)."""
+"""Corpus file readers: every format becomes NoteSequences (MIDI through symusic, mido where symusic
+refuses a file mido can repair; scores through music21, `models/score_file.py`; the JSB JSON split)."""
 from __future__ import annotations
 
 import gzip
@@ -10,6 +11,7 @@ import numpy as np
 from ..models.midi_file import UnreadableFile, read_midi, read_midi_fast
 from ..models.notes import DEFAULT_VELOCITY, NoteSequence, notes_array
 from ..models.preset_schema import SPLITS
+from ..models.score_file import read_score
 
 MIDI_SUFFIXES = {".mid", ".midi", ".smf"}
 SCORE_SUFFIXES = {".xml", ".musicxml", ".mxl", ".krn", ".abc"}
@@ -41,48 +43,6 @@ def read_file_by(path, steps_per_quarter: int = 4, include_drums: bool = False) 
     if not pieces:
         raise UnreadableFile("no notes in file")
     return pieces, reader
-
-
-def read_score(path: Path, steps_per_quarter: int) -> list[NoteSequence]:
-    """MusicXML, .mxl, Humdrum or ABC through music21; each part becomes a voice, ties are joined."""
-    from music21 import converter, stream
-
-    try:
-        # forceSource/storePickle: music21 would otherwise cache parsed scores as pickles.
-        parsed = converter.parse(path, forceSource=True, storePickle=False)
-    except Exception as exc:  # music21 raises many unrelated types for bad input
-        reason = str(exc).splitlines()[0] if str(exc) else ""
-        raise UnreadableFile(f"music21 cannot parse it ({type(exc).__name__}: {reason[:160]})") from None
-    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
-    pieces = []
-    for index, score in enumerate(scores):
-        name = path.stem if len(scores) == 1 else f"{path.stem}#{index + 1}"
-        pieces.append(score_to_sequence(score, steps_per_quarter, name))
-    return pieces
-
-
-def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
-    from music21 import meter, tempo
-
-    parts = list(score.parts) or [score]
-    rows, voice_names = [], []
-    for voice, part in enumerate(parts):
-        voice_names.append(part.partName or f"part {voice + 1}")
-        for element in part.stripTies().flatten().notes:
-            start = round(float(element.offset) * steps_per_quarter)
-            end = max(start + 1, round(float(element.offset + element.quarterLength) * steps_per_quarter))
-            velocity = element.volume.velocity or DEFAULT_VELOCITY
-            for pitch in element.pitches:
-                if 0 <= pitch.midi <= 127 and element.quarterLength > 0:
-                    rows.append((pitch.midi, start, end, velocity, voice))
-    flat = score.flatten()
-    marks = flat.getElementsByClass(tempo.MetronomeMark)
-    signatures = flat.getElementsByClass(meter.TimeSignature)
-    bpm = marks.first().getQuarterBPM() if marks.first() is not None else 100.0
-    signature = signatures.first()
-    return NoteSequence(notes_array(rows), steps_per_quarter=steps_per_quarter, tempo_bpm=float(bpm or 100.0),
-                        time_signature=(signature.numerator, signature.denominator) if signature else (4, 4),
-                        name=name, voice_names=tuple(voice_names))
 
 
 def jsb_grid(path: Path) -> int:

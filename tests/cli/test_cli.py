@@ -45,7 +45,7 @@ def test_a_close_that_hangs_still_ends_the_session_with_its_own_status():
     import subprocess
     import sys
 
-    code = "import time; from musigan.cli.session_safety import exit_within; exit_within(0.2, 3); time.sleep(30)"
+    code = "import time; from musigan.live.watchdog import exit_within; exit_within(0.2, 3); time.sleep(30)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
     assert result.returncode == 3
     assert "did not close within 0.2 s" in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -57,7 +57,7 @@ def test_a_shutdown_stuck_in_c_holding_the_interpreter_lock_still_ends():
     import subprocess
     import sys
 
-    code = ("from musigan.cli.session_safety import backstop, exit_within; exit_within(0.2, 0); backstop(0.5); "
+    code = ("from musigan.live.watchdog import backstop, exit_within; exit_within(0.2, 0); backstop(0.5); "
             "sum(range(10**13))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "Thread" in result.stderr, result.stderr[-500:]

@@ -67,7 +67,7 @@ def test_mutate_keeps_length_and_key_but_varies_the_answer():
     variation = onsets_between(output, 48, 100)
     assert variation and variation[:len(original)] != original[:len(variation)]
     # as long as the answer: sampled from the same call, from the bar, and over when the answer would be
-    assert max(p for p, _ in variation) < 16 and len(engine.looper.frames) == 16
+    assert max(p for p, _ in variation) < 16 and len(engine.part.looper.frames) == 16
     assert in_key_share([n for _, n in variation], (0, "major")) >= 0.8
 
 
@@ -146,7 +146,7 @@ def test_learned_mappings_move_the_engines_knobs():
     engine.on_message(mido.Message("control_change", control=70, value=0), 0.0)
     assert engine.companion.temperature == pytest.approx(0.1)
     engine.on_message(mido.Message("control_change", control=16, value=127), 0.0)
-    assert engine.looper.on and engine.companion.temperature == pytest.approx(0.1)
+    assert engine.part.looper.on and engine.companion.temperature == pytest.approx(0.1)
 
 
 def test_the_density_knob_scales_what_the_companion_plays():

@@ -86,14 +86,14 @@ def test_start_while_an_answer_sounds_moves_the_answer_with_the_jump():
         if engine.tracker.held:
             break
     assert engine.tracker.held, "no answer started"
-    pending = sorted(engine.schedule.changes)
+    pending = sorted(engine.part.schedule.changes)
     runner.handle_batch([(t + 0.001, [0xFA])])  # Start: back to 0 in the middle of the answer
-    moved = sorted(engine.schedule.changes)
+    moved = sorted(engine.part.schedule.changes)
     assert [b - a for a, b in zip(moved, moved[1:])] == [b - a for a, b in zip(pending, pending[1:])]
     assert abs(moved[0] - (pending[0] - n / 6)) <= 0.5  # as far ahead of 0 as it was ahead of the old position
     for m in range(1, 200):  # the answer plays on from the new position and ends: nothing hangs
         runner.handle_batch([(t + m * tick, [0xF8])])
-    assert not engine.tracker.held and not engine.schedule
+    assert not engine.tracker.held and not engine.part.schedule
 
 
 def test_panic_in_solo_means_silence_until_the_player_plays_and_counts_what_it_released():

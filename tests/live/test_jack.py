@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 import rtmidi
-from musigan.live.jack import Peer, held
+from musigan.live.jack_harness import Peer, held
 from musigan.live.ports import PortError, open_output
 from musigan.models.tonality import scale_classes
 from support import need_jackd

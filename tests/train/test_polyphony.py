@@ -8,7 +8,7 @@ from musigan.models.generation import generate_piece, usual_voices
 from musigan.models.midi_file import write_midi
 from musigan.models.presets import get_preset
 from musigan.train.corpus import bundled_corpus_files
-from musigan.train.readers import read_score
+from musigan.models.score_file import read_score
 
 TINY = """
 madrigals:

@@ -20,12 +20,19 @@ def exit_within(seconds: float, code: int):
     def leave():
         print(f"musigan play: the MIDI ports did not close within {seconds:g} s; leaving without them",
               file=sys.stderr, flush=True)
-        os._exit(code)
+        leave_now(code)
 
     timer = threading.Timer(seconds, leave)
     timer.daemon = True
     timer.start()
     return timer
+
+
+def leave_now(code: int) -> None:
+    """End the process at once, without closing anything: what is left (a MIDI client whose server
+    died) could only hang the exit."""
+    sys.stdout.flush()
+    os._exit(code)
 
 
 # The backstop for the whole shutdown (release, settle, save, close): a call into a MIDI library that

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from .ports import port_names
+from .midi_api import port_names
 
 
 def realtime_allowed() -> bool:

@@ -1,0 +1,50 @@
+"""Scores (MusicXML, .mxl, Humdrum, ABC) read through music21 into NoteSequences: the corpus readers
+use it, and so does the demo, which plays a chorale from music21's corpus."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .midi_file import UnreadableFile
+from .notes import DEFAULT_VELOCITY, NoteSequence, notes_array
+
+
+def read_score(path: Path, steps_per_quarter: int) -> list[NoteSequence]:
+    """MusicXML, .mxl, Humdrum or ABC through music21; each part becomes a voice, ties are joined."""
+    from music21 import converter, stream
+
+    try:
+        # forceSource/storePickle: music21 would otherwise cache parsed scores as pickles.
+        parsed = converter.parse(path, forceSource=True, storePickle=False)
+    except Exception as exc:  # music21 raises many unrelated types for bad input
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        raise UnreadableFile(f"music21 cannot parse it ({type(exc).__name__}: {reason[:160]})") from None
+    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
+    pieces = []
+    for index, score in enumerate(scores):
+        name = path.stem if len(scores) == 1 else f"{path.stem}#{index + 1}"
+        pieces.append(score_to_sequence(score, steps_per_quarter, name))
+    return pieces
+
+
+def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
+    from music21 import meter, tempo
+
+    parts = list(score.parts) or [score]
+    rows, voice_names = [], []
+    for voice, part in enumerate(parts):
+        voice_names.append(part.partName or f"part {voice + 1}")
+        for element in part.stripTies().flatten().notes:
+            start = round(float(element.offset) * steps_per_quarter)
+            end = max(start + 1, round(float(element.offset + element.quarterLength) * steps_per_quarter))
+            velocity = element.volume.velocity or DEFAULT_VELOCITY
+            for pitch in element.pitches:
+                if 0 <= pitch.midi <= 127 and element.quarterLength > 0:
+                    rows.append((pitch.midi, start, end, velocity, voice))
+    flat = score.flatten()
+    marks = flat.getElementsByClass(tempo.MetronomeMark)
+    signatures = flat.getElementsByClass(meter.TimeSignature)
+    bpm = marks.first().getQuarterBPM() if marks.first() is not None else 100.0
+    signature = signatures.first()
+    return NoteSequence(notes_array(rows), steps_per_quarter=steps_per_quarter, tempo_bpm=float(bpm or 100.0),
+                        time_signature=(signature.numerator, signature.denominator) if signature else (4, 4),
+                        name=name, voice_names=tuple(voice_names))
