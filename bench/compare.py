@@ -28,7 +28,8 @@ from musigan.models.stepper import load_stepper
 from musigan.train.corpus import load_corpus
 from musigan.train.dataset import EncodedSplit
 from musigan.train.gan_trainer import phrase_windows
-from musigan.train.music_report import DRAWS, continuation, mean_figures
+from musigan.cli.evaluate import DRAWS
+from musigan.train.music_report import continuation, mean_figures
 from musigan.train.music_stats import SCALAR_FEATURES, compare_sets
 
 MODELS = ("compare-gru", "compare-lstm", "bach-gan")

@@ -1,7 +1,8 @@
 """The `musigan` command: one module per subcommand, each with `register(commands)` and `run(args)`.
 
-The modules import their layers lazily inside `run`, so `--help`, `ports`, `presets` and `play` never
-pay for (or depend on) TensorFlow.
+At load a module imports only the small tables its flags name (control names, MIDI APIs, modes,
+splits); everything else is imported inside `run`, so `--help`, `ports`, `presets` and `play` never
+pay for (or depend on) TensorFlow, and the commands that play import nothing of `train/` (tested).
 """
 from __future__ import annotations
 

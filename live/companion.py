@@ -3,7 +3,8 @@
 The companion thinks in frames: `step(forced)` returns the pitches it wants sounding during the next
 grid step, given the player's pitches sounding then. Each encoding has its own companion class, which
 spells that step its way (frame tokens, pianoroll rows or event tokens), always through the NumPy
-stepper, never Keras. `companion_for(preset)` picks the class.
+stepper, never Keras. `companion_for(preset)` picks the class from what the encoding declares. All keep the contract in
+`models/contracts.py`.
 """
 from __future__ import annotations
 
@@ -18,22 +19,22 @@ from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
 from ..models.stepper import load_stepper
 from ..models.tonality import KeyBelief, key_bias
+from .companion_core import CompanionCore
 from .gan_companion import GanCompanion
-from .sampler_knobs import SamplerKnobs
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
 SHIFT_CHANCE, SHIFT_ODDS = 0.3, 2.0  # a key-normalised model moves to a key this likely, and this much likelier
 
 
-class Companion(SamplerKnobs):
-    """What every language-model companion shares: state, priming and the player's pitch range."""
+class LanguageModelCompanion(CompanionCore):
+    """What every language-model companion shares: state, priming and the player's pitch range
+    (the contract: `models/contracts.py: Companion`)."""
 
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None,
                  keys_normalised: bool = False, metre: Metre = Metre()):
-        self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
-        self.metre = metre  # the bar the engine counts while this companion plays
+        super().__init__(name, stepper, encoding, sampler, metre)
         self.keys_normalised = keys_normalised  # trained in C major / A minor only: transpose to it and back
         self.shift = 0                          # the player's key minus the model's, in semitones
         self.max_notes = max_notes
@@ -47,14 +48,14 @@ class Companion(SamplerKnobs):
         self.reset()
 
     @property
-    def steps_per_quarter(self) -> int:
-        return self.encoding.steps_per_quarter
-
-    @property
     def can_harmonize(self) -> bool:
         return self.encoding.can_harmonize
 
-    def reset(self, primer=()) -> None:
+    def reset(self) -> None:
+        self.start_from(())
+
+    def start_from(self, primer) -> None:
+        """The model primed on `primer` (its tokens or rows), nothing of its own sounding."""
         self.logits = prime(self.stepper, self.encoding, primer) + self.key_bias
         self.own, self.held_for = set(), {}
 
@@ -86,7 +87,7 @@ class Companion(SamplerKnobs):
         """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
         phrase = phrase.transpose(-self.shift) if self.shift and phrase.fits_range(
             self.encoding.range.low + self.shift, self.encoding.range.high + self.shift) else phrase
-        self.reset(self.encoding.encode(phrase) if len(phrase) else ())
+        self.start_from(self.encoding.encode(phrase) if len(phrase) else ())
 
     def _feed(self, item) -> None:
         self.logits = self.stepper.step(item) + self.key_bias
@@ -104,8 +105,8 @@ class Companion(SamplerKnobs):
     def _step(self, forced: set[int], sample: bool) -> set[int]:
         raise NotImplementedError
 
-    def voices_under(self, melody: int, count: int):
-        raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} uses {self.encoding.name}")
+    def voices_under(self, melody: int, count: int, previous: list[int] | None = None):
+        raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} cannot")
 
 
 def parallels(chosen: list[int], previous: list[int], candidates: np.ndarray) -> np.ndarray:
@@ -121,7 +122,7 @@ def parallels(chosen: list[int], previous: list[int], candidates: np.ndarray) ->
     return forbidden
 
 
-class FramesCompanion(Companion):
+class FramesCompanion(LanguageModelCompanion):
     def _token(self, pitch: int) -> int:
         return pitch - self.encoding.range.low
 
@@ -172,7 +173,7 @@ class FramesCompanion(Companion):
         the state: the committed history only changes at the step boundary.
         """
         if not self.can_harmonize:
-            raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} orders its frames {self.encoding.order}")
+            raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} cannot")
         low, high = self.encoding.range.low, self.encoding.range.high
         melody -= self.shift
         if not low <= melody <= high:
@@ -205,7 +206,7 @@ class FramesCompanion(Companion):
             self.stepper.set_state(saved_state)
             self.logits = saved_logits
 
-class PianorollCompanion(Companion):
+class PianorollCompanion(LanguageModelCompanion):
     def _step(self, forced: set[int], sample: bool) -> set[int]:
         low = self.encoding.range.low
         width = self.encoding.vocab_size
@@ -223,9 +224,9 @@ class PianorollCompanion(Companion):
         return own
 
 
-class EventsCompanion(Companion):
-    def reset(self, primer=()) -> None:
-        super().reset(primer)
+class EventsCompanion(LanguageModelCompanion):
+    def start_from(self, primer) -> None:
+        super().start_from(primer)
         self.player: set[int] = set()    # pitches the player sounded in the last step
 
     def _step(self, forced: set[int], sample: bool) -> set[int]:
@@ -263,7 +264,12 @@ class EventsCompanion(Companion):
         return own
 
 
-COMPANIONS = {"frames": FramesCompanion, "pianoroll": PianorollCompanion, "events": EventsCompanion}
+def companion_class(encoding) -> type[LanguageModelCompanion]:
+    """The companion that spells a step as the encoding does: multi-hot rows, a frame of pitches
+    spelled again each step they hold, or events that start and end notes."""
+    if encoding.rows:
+        return PianorollCompanion
+    return FramesCompanion if encoding.holds_repeat else EventsCompanion
 
 
 def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
@@ -276,7 +282,7 @@ def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
     voices = max_polyphony(preset)
     if voices and "max_notes" not in kwargs:  # no more at once than its corpus sounds (a tune: one line)
         kwargs["max_notes"] = min(voices, 4)
-    return COMPANIONS[encoding.name](preset.name, load_stepper(preset), encoding, sampler,
+    return companion_class(encoding)(preset.name, load_stepper(preset), encoding, sampler,
                                      max_note_steps=max_note_steps(preset),
                                      keys_normalised=preset.config.data.transpose == "normalize",
                                      metre=preset.metre, **kwargs)

@@ -1,6 +1,6 @@
 """A GAN preset as a live companion: whole phrases, conditioned on the bar the player just played.
 
-It offers the same frame-by-frame interface as `Companion`, so the engine's respond and solo modes
+It keeps the same contract as the language models (`models/contracts.py: Companion`), so the engine's respond and solo modes
 use it unchanged: `listen(phrase)` conditions the next phrase on the phrase's last bar, and each
 `step()` plays the next step of the generated phrase (a new one when it runs out). Its rows are drawn
 as a sigmoid language model's are, so the temperature and density knobs work as they do there.
@@ -19,17 +19,16 @@ from ..models.preset_schema import Model
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
 from ..models.tonality import KeyBelief, key_bias
-from .sampler_knobs import SamplerKnobs
+from .companion_core import CompanionCore
 
 
-class GanCompanion(SamplerKnobs):
+class GanCompanion(CompanionCore):
     can_harmonize = False
 
     def __init__(self, name: str, stepper, encoding, model: Model, sampler: Sampler, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96), trained_keys: np.ndarray | None = None,
                  metre: Metre = Metre()):
-        self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
-        self.metre = metre  # its phrases are bars of this metre
+        super().__init__(name, stepper, encoding, sampler, metre)  # its phrases are bars of this metre
         self.bar = metre.steps_per_bar(encoding.steps_per_quarter)
         self.phrase_bars, self.noise, self.max_notes = model.phrase_bars, model.noise, max_notes
         low = encoding.range.low
@@ -48,10 +47,6 @@ class GanCompanion(SamplerKnobs):
         return cls(preset.name, load_stepper(preset), encoding, preset.config.model,
                    Sampler.from_preset(preset, temperature, top_p, seed), trained_keys=trained,
                    metre=preset.metre, **kwargs)
-
-    @property
-    def steps_per_quarter(self) -> int:
-        return self.encoding.steps_per_quarter
 
     def reset(self) -> None:
         self.recent = deque(maxlen=self.bar)   # the last bar heard or played, as rows
@@ -89,5 +84,5 @@ class GanCompanion(SamplerKnobs):
         model (the phrases drawn from then on feel it)."""
         self.key_bias = key_bias(self.encoding.range.low + np.arange(self.encoding.vocab_size), key, pull)
 
-    def voices_under(self, melody: int, count: int):
+    def voices_under(self, melody: int, count: int, previous: list[int] | None = None):
         raise ValueError(f"{HARMONIZE_NEEDS}; {self.name} is a phrase GAN")

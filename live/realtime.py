@@ -7,7 +7,8 @@ that carry its notes (libjack's process threads, started when the ports opened) 
 behind it. Under a JACK server that runs its threads as ordinary ones (`jackd --no-realtime`), those
 client threads are ordinary too, and a real-time engine computing a chord kept them off the CPU past
 their cycle: JACK then drops that cycle's events (`XRun: client = musigan was not finished`), and a
-note went unanswered about once in 150. Lifting them above the engine closes that hole.
+note went unanswered about once in 150. A real-time JACK server at its default priority (10) runs
+its clients' threads at 5, below the engine too. Lifting them just above the engine closes that hole.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import os
 import sys
 import threading
 
-REALTIME_PRIORITY = 10   # below JACK's own threads (70 and up), above every ordinary process
-MIDI_THREAD_PRIORITY = REALTIME_PRIORITY + 1  # the MIDI system's client threads, when it left them ordinary
+REALTIME_PRIORITY = 10   # above every ordinary process
+MIDI_THREAD_PRIORITY = REALTIME_PRIORITY + 1  # the MIDI system's client threads, when it left them lower
 SHORT_LOCK_TURN = 0.0005  # seconds another thread may hold the interpreter lock while a note waits
 PR_SET_TIMERSLACK = 29
 
@@ -49,7 +50,8 @@ def realtime_scheduling(midi_threads: set[int] = frozenset()) -> str:
     lifted = 0
     for thread in midi_threads:
         try:
-            if os.sched_getscheduler(thread) == os.SCHED_OTHER:
+            realtime = os.sched_getscheduler(thread) in (os.SCHED_FIFO, os.SCHED_RR)
+            if not realtime or os.sched_getparam(thread).sched_priority < MIDI_THREAD_PRIORITY:
                 os.sched_setscheduler(thread, os.SCHED_FIFO, os.sched_param(MIDI_THREAD_PRIORITY))
                 lifted += 1
         except OSError:  # the thread ended meanwhile

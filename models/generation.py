@@ -45,7 +45,6 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     only_step[step_token] = True
     current = np.zeros(encoding.vocab_size, bool)
     sounding = encoding.stream()  # what the tokens so far hold: the grammar depends on it
-    releases = getattr(encoding, "release", None)
 
     def play(token: int) -> np.ndarray:
         out.append(token)
@@ -61,8 +60,10 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
         # where a held note is spelled again each step, holding on is part of the rhythm too
         holds = previous if encoding.holds_repeat else False
         token = sampler.categorical(logits, mask, encoding.structural | holds, encoding.waits | holds)
-        if releases and voices and not encoding.structural[token] and len(sounding.held) >= voices:
-            play(releases(min(sounding.held, key=sounding.held.get)))
+        if voices and not encoding.structural[token] and len(sounding.held) >= voices:
+            release = encoding.release(min(sounding.held, key=sounding.held.get))
+            if release is not None:  # an encoding that spells releases: the oldest note ends first
+                play(release)
         logits = play(token)
         if token == step_token:
             sampler.end_step()

@@ -1,11 +1,13 @@
-"""The layering DESIGN.md promises: live/ and the live-facing part of models/ stand on NumPy alone,
-and no module imports another that imports it back."""
+"""The layering docs/ARCHITECTURE.md promises: live/ and the live-facing part of models/ stand on
+NumPy alone (imports inside functions included), the commands that play load nothing of train/, and
+no module imports another that imports it back."""
 import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import musigan
+import pytest
 
 ROOT = Path(musigan.__file__).resolve().parent
 PACKAGES = ("models", "train", "live", "cli")
@@ -31,6 +33,30 @@ def test_live_and_models_import_nothing_from_train_nor_a_deep_learning_framework
     assert result.stdout.strip() == "[]", result.stdout
 
 
+def module_path(name: str) -> Path:
+    path = ROOT / Path(*name.split(".")[1:])
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def test_the_live_path_imports_nothing_of_train_nor_a_framework_even_inside_a_function():
+    live_path = [m for m in module_names("live") + module_names("models") if m not in KERAS_BUILDERS]
+    reached = {name: sorted(m for m in imports_of(module_path(name), name) if m.startswith(FORBIDDEN))
+               for name in live_path}
+    assert {name: found for name, found in reached.items() if found} == {}
+
+
+@pytest.mark.parametrize("command", [["ports"], ["presets"], ["play", "--demo", "--mode", "respond", "--record", "DEMO"]])
+def test_the_commands_that_play_load_nothing_of_train(tmp_path, command):
+    command = [str(tmp_path / "demo.mid") if word == "DEMO" else word for word in command]
+    code = ("import sys\nfrom musigan.cli import main\ncode = main(sys.argv[1:])\n"
+            f"print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN[1:]!r} "
+            "or m.startswith('musigan.train')))\nsys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=300,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "LOADED []", result.stdout[-2000:]
+
+
 def imports_of(path: Path, module: str) -> set[str]:
     """musigan modules that `module` imports, at import time or inside a function: an import put off
     into a function still ties the two modules in a circle."""
@@ -51,9 +77,7 @@ def test_no_import_cycle():
     modules = {}
     for package in PACKAGES:
         for name in module_names(package):
-            path = ROOT / Path(*name.split(".")[1:])
-            path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-            modules[name] = path
+            modules[name] = module_path(name)
     graph = {name: {m for m in imports_of(path, name) if m in modules and m != name} for name, path in modules.items()}
 
     finished = set()

@@ -48,10 +48,7 @@ def continuation(preset, before: NoteSequence | None, like: NoteSequence, steps:
     return replace(piece.with_notes(notes).slice_steps(0, steps), time_signature=like.time_signature)
 
 
-DRAWS = 4  # one draw of 256 chorale phrases moves the mean overlap by about a hundredth (s.d.)
-
-
-def music_report(preset, phrases: int = 256, draws: int = DRAWS, seed: int = 0, progress=None,
+def music_report(preset, phrases: int, draws: int, seed: int = 0, progress=None,
                  split: str = "test") -> dict:
     """{"generated": per-feature figures and mean overlap, "ceiling": the same for held-out phrases,
     "spread": the standard deviation of each side's mean overlap}, every figure the mean over `draws`

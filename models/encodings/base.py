@@ -63,6 +63,10 @@ class Encoding(Protocol):
         """Which tokens may follow `token` while the `sounding` pitches are held (None: not followed)
         (bool, vocabulary-wide): the encoding's grammar, as its training data obeys it."""
 
+    def release(self, pitch: int) -> int | None:
+        """The token that ends a sounding `pitch`; None where the encoding spells no releases (a note
+        ends when a step no longer spells it)."""
+
     def encode(self, sequence: NoteSequence) -> np.ndarray: ...
 
     def decode(self, tokens, **meta) -> NoteSequence: ...

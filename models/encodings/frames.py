@@ -56,6 +56,10 @@ class FramesEncoding(TokenDecoding):
     def begin(self) -> int:
         return self.step_token
 
+    def release(self, pitch: int) -> None:
+        """A note ends where a step no longer spells it: no token releases one."""
+        return None
+
     def allowed_after(self, token: int | None, sounding: frozenset | None = None) -> np.ndarray:
         """Which tokens may follow `token` within a step: pitches keep the encoding's order."""
         tokens = np.arange(self.vocab_size)
@@ -123,6 +127,10 @@ class PianorollEncoding:
 
     def begin(self) -> np.ndarray:
         return np.zeros(self.vocab_size, np.float32)
+
+    def release(self, pitch: int) -> None:
+        """A note ends where a step no longer spells it: no token releases one."""
+        return None
 
     def allowed_after(self, token=None, sounding: frozenset | None = None) -> np.ndarray:
         return np.ones(self.vocab_size, bool)

@@ -1,10 +1,19 @@
-"""The player's temperature and density knobs, shared by every companion (language model or GAN):
-each keeps its sampling settings on a `sampler`."""
+"""What every live companion shares, language model or GAN: its name, its model and encoding, its
+metre, and the player's temperature and density knobs on its `sampler`. The contract the engine
+relies on is `models/contracts.py: Companion`."""
 from __future__ import annotations
 
+from ..models.metre import Metre
 
-class SamplerKnobs:
-    """The player's temperature and density knobs, on the companion's `sampler`."""
+
+class CompanionCore:
+    def __init__(self, name: str, stepper, encoding, sampler, metre: Metre):
+        self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
+        self.metre = metre  # the bar the engine counts while this companion plays
+
+    @property
+    def steps_per_quarter(self) -> int:
+        return self.encoding.steps_per_quarter
 
     @property
     def notes_per_bar(self) -> float | None:
