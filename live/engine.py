@@ -152,6 +152,11 @@ class Engine:
         elif (name := self.control_names.get(control)) is not None:
             KNOBS[name](self, value)
 
+    def route(self, program=None, tempo=None) -> None:
+        """Where a program change (-> a preset) and the tempo knob (-> the internal clock) go: the
+        runner's, which owns the clock and loads presets off the engine's thread."""
+        self.on_program, self.on_tempo = program, tempo
+
     # --- what the controls change ------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
         """The mode control (or a test): a new part, and the companion starts afresh. Moving it also

@@ -68,9 +68,7 @@ class Runner:
         self.paused = False          # the MIDI clock stopped or stalled; the companion is released
         self._swap = None
         self._loading = False
-        engine.on_program = self.request_program
-        if isinstance(clock, InternalClock):
-            engine.on_tempo = self.glide
+        engine.route(program=self.request_program, tempo=self.glide if isinstance(clock, InternalClock) else None)
 
     def glide(self, bpm: float) -> None:
         """The tempo knob: glide there over `glide_beats`, never a jump (a DAW following would lurch)."""
