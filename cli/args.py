@@ -11,6 +11,7 @@ import sys
 from importlib.util import find_spec
 
 USAGE_ERROR = 2
+MEMORY = 0.2  # --memory: measured by bench/memory.py (docs/RESULTS.md)
 
 
 class Parser(argparse.ArgumentParser):
@@ -96,6 +97,14 @@ def add_sampling_options(parser: argparse.ArgumentParser) -> None:
                         help="sampling temperature, > 0 (default: the preset's)")
     parser.add_argument("--top-p", type=number(float, 0, 1, low_open=True),
                         help="nucleus sampling mass, in (0, 1] (default: the preset's)")
+    add_memory_option(parser)
+
+
+def add_memory_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--memory", type=number(float, 0, 1), default=MEMORY, metavar="AMOUNT",
+                        help="how much it borrows from what you played (this session, or the clip): your "
+                             f"motifs, rhythms and harmonies come back developed; 0 = the preset alone, 1 = "
+                             f"the memory alone (default {MEMORY})")
 
 
 def add_piece_options(parser: argparse.ArgumentParser) -> None:

@@ -39,7 +39,7 @@ def run(args) -> int:
         check_range(clip, encoding.range.low, encoding.range.high, preset.name)
         bar, clip_bars = clip.steps_per_bar, bars_of(clip)
         piece = generate_piece(preset, args.bars, clip, args.seed, args.temperature, args.top_p,
-                               primer_steps=clip_bars * bar, steps_per_bar=bar)
+                               primer_steps=clip_bars * bar, steps_per_bar=bar, memory=args.memory)
     except (PresetError, ClipError, ValueError) as exc:  # a bad preset, weights that do not fit, a clip out of range
         return fail("continue", exc)
     notes = piece.notes

@@ -36,7 +36,8 @@ def run(args) -> int:
     try:
         preset = get_preset(args.preset, args.config)
         primer = read_midi(args.primer, preset.encoding().steps_per_quarter) if args.primer else None
-        piece = generate_piece(preset, args.bars, primer, args.seed, args.temperature, args.top_p)
+        piece = generate_piece(preset, args.bars, primer, args.seed, args.temperature, args.top_p,
+                               memory=args.memory if primer is not None else 0.0)
     except UnreadableFile as exc:
         return fail("generate", f"{args.primer}: {exc}")
     except (PresetError, ValueError) as exc:  # a bad preset, weights that do not fit, a primer out of range

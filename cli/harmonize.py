@@ -2,7 +2,7 @@
 live engine, written as a clip to drag back into Live: the melody on its own track, one per voice."""
 from __future__ import annotations
 
-from .args import add_piece_options, add_preset_options, channel_list, fail, number
+from .args import add_memory_option, add_piece_options, add_preset_options, channel_list, fail, number
 from .clips import ClipError, bars_of, check_range, read_clip, top_line, write_piece
 from .output_paths import output_problem
 
@@ -23,6 +23,7 @@ def register(commands):
                            help="the voices' MIDI channels, top down (default 2, 3, 4, ...; the melody keeps 1)")
     harmonize.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",
                            help="how strongly the voices keep to the melody's key (default 3; 0: the model alone)")
+    add_memory_option(harmonize)
     add_piece_options(harmonize)
     return harmonize
 
@@ -40,7 +41,7 @@ def run(args) -> int:
                                  f"{args.voices} voice(s)")
     try:
         preset = get_preset(args.preset, args.config)
-        companion = companion_for(preset, seed=args.seed)
+        companion = companion_for(preset, seed=args.seed, memory=args.memory)
         if not companion.can_harmonize:
             raise ValueError(f"{HARMONIZE_NEEDS}; {preset.name} cannot")
         melody = top_line(read_clip(args.melody, companion.steps_per_quarter))

@@ -128,7 +128,7 @@ def make_companion(preset, args, seed=None):
     from ..live.companion import companion_for
 
     return companion_for(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
-                         pitch_range=(args.low, args.high))
+                         pitch_range=(args.low, args.high), memory=args.memory)
 
 
 def record_path(args) -> str | None:

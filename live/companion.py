@@ -17,6 +17,7 @@ from ..models.metre import Metre
 from ..models.notes import NoteSequence
 from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
+from ..models.session_memory import SessionMemory
 from ..models.stepper import load_stepper
 from ..models.tonality import KeyBelief, key_bias
 from .companion_core import CompanionCore
@@ -33,8 +34,10 @@ class LanguageModelCompanion(CompanionCore):
 
     def __init__(self, name: str, stepper, encoding, sampler: Sampler, max_notes: int = 4,
                  pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None,
-                 keys_normalised: bool = False, metre: Metre = Metre()):
+                 keys_normalised: bool = False, metre: Metre = Metre(), memory: float = 0.0):
         super().__init__(name, stepper, encoding, sampler, metre)
+        self.memory = None if encoding.rows else SessionMemory(encoding)  # this session's music, for good
+        self.memory_amount = memory
         self.keys_normalised = keys_normalised  # trained in C major / A minor only: transpose to it and back
         self.shift = 0                          # the player's key minus the model's, in semitones
         self.max_notes = max_notes
@@ -51,6 +54,10 @@ class LanguageModelCompanion(CompanionCore):
     def can_harmonize(self) -> bool:
         return self.encoding.can_harmonize
 
+    @property
+    def remembers(self) -> bool:
+        return self.memory is not None
+
     def reset(self) -> None:
         self.start_from(())
 
@@ -58,6 +65,9 @@ class LanguageModelCompanion(CompanionCore):
         """The model primed on `primer` (its tokens or rows), nothing of its own sounding."""
         self.logits = prime(self.stepper, self.encoding, primer) + self.key_bias
         self.own, self.held_for = set(), {}
+        if self.memory is not None:
+            for token in primer:
+                self.memory.observe(int(token))
 
     def note_pitches(self) -> np.ndarray:
         """The pitch each note-starting token (token ids 0, 1, ...) starts: every encoding spells its
@@ -89,8 +99,15 @@ class LanguageModelCompanion(CompanionCore):
             self.encoding.range.low + self.shift, self.encoding.range.high + self.shift) else phrase
         self.start_from(self.encoding.encode(phrase) if len(phrase) else ())
 
-    def _feed(self, item) -> None:
+    def _feed(self, item, learn: bool = True) -> None:
+        """The model (and the memory, learning unless told not to) hears one token or row."""
+        if self.memory is not None:
+            self.memory.observe(int(item)) if learn else self.memory.follow(int(item))
         self.logits = self.stepper.step(item) + self.key_bias
+
+    def chances(self) -> np.ndarray:
+        """What the companion draws from: the model's logits, mixed with the session's memory."""
+        return self.logits if self.memory is None else self.memory.mix(self.logits, self.memory_amount)
 
     def step(self, forced=(), sample: bool = True) -> set[int]:
         """Advance one grid step with the player's `forced` pitches in it; return the companion's."""
@@ -148,7 +165,7 @@ class FramesCompanion(LanguageModelCompanion):
                 mask[floor] = True
             else:
                 mask[encoding.step_token] = True
-            token = (self.sampler.categorical(self.logits, mask, structural, structural) if mask.sum() > 1
+            token = (self.sampler.categorical(self.chances(), mask, structural, structural) if mask.sum() > 1
                      else int(np.flatnonzero(mask)[0]))
             self._feed(token)
             if token == encoding.step_token:
@@ -178,10 +195,10 @@ class FramesCompanion(LanguageModelCompanion):
         melody -= self.shift
         if not low <= melody <= high:
             return
-        saved_state, saved_logits = self.stepper.copy_state(), self.logits
+        saved_state, saved_logits, remembered = self.stepper.copy_state(), self.logits, self.memory.state()
         voices, last, chosen = 0, self._token(melody), [melody + self.shift]
         try:
-            self._feed(last)
+            self._feed(last, learn=False)
             tokens = np.arange(self.encoding.vocab_size)
             while voices < count:
                 spread = OCTAVE if voices < 2 else 2 * OCTAVE
@@ -189,22 +206,24 @@ class FramesCompanion(LanguageModelCompanion):
                 pitches[:-1] = self.pitch_ok[low:high + 1] & (tokens[:-1] < last) & (tokens[:-1] >= last - spread)
                 # the first voice is not optional: a player in harmonize mode expects one on every note;
                 # a further one only where the model itself (temperature 1) gives it a real chance
-                chance = probabilities(self.logits, np.ones(len(self.logits), bool))[pitches].sum()
+                chances = self.chances()
+                chance = probabilities(chances, np.ones(len(chances), bool))[pitches].sum()
                 if not pitches.any() or (voices and chance < NEGLIGIBLE_VOICE):
                     break
                 if previous is not None and len(previous) > len(chosen):
                     allowed = pitches & ~parallels(chosen, previous, low + tokens + self.shift)
                     pitches = allowed if allowed.any() else pitches
-                token = self.sampler.categorical(self.logits, pitches)
+                token = self.sampler.categorical(chances, pitches)
                 voices += 1
                 last = token
                 chosen.append(low + token + self.shift)
                 yield chosen[-1]
                 if voices < count:
-                    self._feed(token)
+                    self._feed(token, learn=False)
         finally:
             self.stepper.set_state(saved_state)
             self.logits = saved_logits
+            self.memory.restore(remembered)
 
 class PianorollCompanion(LanguageModelCompanion):
     def _step(self, forced: set[int], sample: bool) -> set[int]:
@@ -249,7 +268,7 @@ class EventsCompanion(LanguageModelCompanion):
             mask[list(own | forced | released)] = False                   # no double note-on, nor the player's
             if len(own) >= self.max_notes:
                 mask[:128] = False
-            token = self.sampler.categorical(self.logits[:STEP + 1], mask[:STEP + 1],
+            token = self.sampler.categorical(self.chances()[:STEP + 1], mask[:STEP + 1],
                                              self.encoding.structural[:STEP + 1], self.encoding.waits[:STEP + 1])
             if token == STEP:
                 break
@@ -275,7 +294,8 @@ def companion_class(encoding) -> type[LanguageModelCompanion]:
 def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
     """The live companion of a preset: a GAN's phrase companion, else the language-model companion of
     its encoding."""
-    if preset.config.model.kind == "gan":
+    if preset.config.model.kind == "gan":  # whole phrases: no token to remember
+        kwargs.pop("memory", None)
         return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)
     encoding = preset.encoding()
     sampler = Sampler.from_preset(preset, temperature, top_p, seed)

@@ -7,6 +7,9 @@ from ..models.metre import Metre
 
 
 class CompanionCore:
+    remembers = False      # it keeps a memory of the session (`models/session_memory.py`)
+    memory_amount = 0.0    # how much it borrows from that memory (the memory knob)
+
     def __init__(self, name: str, stepper, encoding, sampler, metre: Metre):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
         self.metre = metre  # the bar the engine counts while this companion plays

@@ -28,6 +28,7 @@ CONTROLS = {
     "max_listen": (23, "respond: longest call before it cuts in, 0 (never)..8 bars"),
     "tempo": (24, "internal clock's tempo, 40..240 bpm, gliding"),
     "density": (25, "notes per bar, 0.5x..2x the corpus's (64: as the corpus)"),
+    "memory": (26, "how much it borrows from what you played this session, 0 (nothing)..1"),
 }
 
 

@@ -182,6 +182,8 @@ class Engine:
         self.release_all()
         self.player.forget_phrase()
         companion.temperature = self.companion.temperature
+        if companion.remembers:
+            companion.memory_amount = self.companion.memory_amount or companion.memory_amount
         companion.set_key(self.key_tracker.belief, self.key_tracker.pull(self.settings.key_pull))
         self.companion = companion
         self.part = PARTS[self.settings.mode](self)
@@ -192,6 +194,9 @@ class Engine:
 
     def set_density(self, scale: float) -> None:
         self.companion.density_scale = scale
+
+    def set_memory(self, amount: float) -> None:
+        self.companion.memory_amount = amount
 
     def set_answer_bars(self, bars: int) -> None:
         self.settings.answer_bars = bars

@@ -69,5 +69,15 @@ def density(engine, value: int) -> None:
                f"(x{companion.density_scale} the corpus's)")
 
 
+def memory(engine, value: int) -> None:
+    if not engine.companion.remembers:
+        engine.log(f"memory knob ignored: {engine.companion.name} plays whole phrases, with no memory of the session")
+        return
+    engine.set_memory(round(value / 127, 3))
+    engine.log(f"memory {engine.companion.memory_amount}: "
+               f"{'the preset alone' if not value else 'borrowing from what you played'}")
+
+
 KNOBS = {"temperature": temperature, "answer": answer, "mode": mode, "panic": panic, "loop": loop,
-         "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo, "density": density}
+         "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo, "density": density,
+         "memory": memory}

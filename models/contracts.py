@@ -20,6 +20,8 @@ class Companion(Protocol):
     temperature: float        # the temperature knob (read and written)
     density_scale: float      # the density knob: times the corpus's notes per bar
     notes_per_bar: float | None  # the corpus's density it keeps to; None: the model's own (no density knob)
+    remembers: bool           # it keeps a memory of this session's music (token encodings)
+    memory_amount: float      # the memory knob: 0 the preset alone .. 1 the memory alone (read and written)
 
     def reset(self) -> None:
         """Forget everything heard and played: a new mode starts from silence."""

@@ -9,6 +9,7 @@ import numpy as np
 
 from .notes import END, START, VOICE, NoteSequence
 from .sampling import Sampler
+from .session_memory import SessionMemory
 from .stepper import Stepper, load_stepper
 
 
@@ -22,14 +23,16 @@ def prime(stepper: Stepper, encoding, primer=()) -> np.ndarray:
 
 
 def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logits: np.ndarray,
-                 max_notes: int = 8, allowed: np.ndarray | None = None, voices: int | None = None) -> list:
+                 max_notes: int = 8, allowed: np.ndarray | None = None, voices: int | None = None,
+                 memory: SessionMemory | None = None, amount: float = 0.0) -> list:
     """Sample until `steps` grid steps are complete; returns tokens (or rows for a sigmoid head).
 
     `allowed` (vocab-wide bool) restricts pitches throughout; a step never holds more than `max_notes`.
     With `voices` (a polyphonic corpus's usual count), tokens keep the grammar given what sounds (an
     events model releases only a sounding note) and, where the encoding spells releases, a note that
     would make more than `voices` sound at once first releases the one that has sounded longest; the
-    model hears that release.
+    model hears that release. With a `memory` (token encodings), each token is drawn from the model
+    mixed with it by `amount`, and the memory hears every token played.
     """
     out, previous = [], np.zeros(encoding.vocab_size, bool)
     if encoding.rows:
@@ -49,6 +52,8 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
     def play(token: int) -> np.ndarray:
         out.append(token)
         sounding.feed(token)
+        if memory is not None:
+            memory.observe(token)
         return stepper.step(token)
 
     while done < steps:
@@ -59,7 +64,8 @@ def sample_steps(stepper: Stepper, encoding, sampler: Sampler, steps: int, logit
             mask = only_step
         # where a held note is spelled again each step, holding on is part of the rhythm too
         holds = previous if encoding.holds_repeat else False
-        token = sampler.categorical(logits, mask, encoding.structural | holds, encoding.waits | holds)
+        mixed = memory.mix(logits, amount) if memory is not None else logits
+        token = sampler.categorical(mixed, mask, encoding.structural | holds, encoding.waits | holds)
         if voices and not encoding.structural[token] and len(sounding.held) >= voices:
             release = encoding.release(min(sounding.held, key=sounding.held.get))
             if release is not None:  # an encoding that spells releases: the oldest note ends first
@@ -82,6 +88,16 @@ def gan_bars(preset, stepper, primer_rows, bars: int, sampler: Sampler) -> np.nd
     condition = condition_bar(primer_rows, stepper.vocab_size, preset.steps_per_bar)
     allowed = keys_in_range(preset.card(), encoding.range.low, encoding.vocab_size)
     return generate_bars(stepper, sampler, condition, bars, model.phrase_bars, model.noise, allowed=allowed)
+
+
+def remembering(encoding, tokens) -> SessionMemory | None:
+    """A session memory that has heard `tokens` (a primer, a call); None for a rows encoding."""
+    if encoding.rows:
+        return None
+    memory = SessionMemory(encoding)
+    for token in tokens:
+        memory.observe(int(token))
+    return memory
 
 
 def silence(encoding, steps: int) -> list:
@@ -125,7 +141,7 @@ def max_polyphony(preset) -> int | None:
 def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: int = 0,
                    temperature: float | None = None, top_p: float | None = None,
                    density=None, key_counts=None, primer_steps: int | None = None,
-                   steps_per_bar: int | None = None) -> NoteSequence:
+                   steps_per_bar: int | None = None, memory: float = 0.0) -> NoteSequence:
     """`bars` (of `steps_per_bar` steps; None: a bar of the preset's metre) from a trained preset
     after an optional primer: the primer on voice 0 ("primer"), the continuation on voice 1
     ("musigan"), as `musigan generate` writes them.
@@ -133,7 +149,8 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
     bars: the rest of its last bar is silence the model hears). None = the preset's sampling values (a
     GAN's rows are drawn as a sigmoid head's: top-p does not apply). `density`: a governor in place of
     the one the card describes (calibration holds its bias constant); `key_counts`: a key-count tilt in
-    place of the card's (what calibration is fitting)."""
+    place of the card's (what calibration is fitting). `memory`: how much the continuation borrows from
+    the primer, heard as the session's memory (`models/session_memory.py`; token encodings only)."""
     stepper, encoding = load_stepper(preset), preset.encoding()
     primer_items = list(encoding.encode(primer)) if primer is not None else []
     offset = primer.total_steps if primer is not None else 0  # the model's clock after priming
@@ -145,8 +162,9 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
         answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, sampler))
     else:
         steps = bars * (steps_per_bar or preset.steps_per_bar)
+        heard = remembering(encoding, primer_items) if memory else None
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items),
-                                              voices=usual_voices(preset)))
+                                              voices=usual_voices(preset), memory=heard, amount=memory))
     answer = answer.with_max_length(max_note_steps(preset))
     voices = max_polyphony(preset)
     notes = (answer.with_max_polyphony(voices) if voices else answer).notes.copy()

@@ -55,6 +55,8 @@ class Encoding(Protocol):
                              # notes, not silence; the others start notes (what the density governor counts)
     waits: np.ndarray        # bool over the vocabulary: tokens that let time pass with nothing changed (the
                              # step's end); the density governor's bias goes to every other token
+    pitch_of: np.ndarray     # int over the vocabulary: the pitch a token starts or holds (or, if structural,
+                             # ends); -1 for none (rows encodings: unused). The session memory hears intervals
 
     def begin(self):
         """What the model sees before the first step of a piece."""

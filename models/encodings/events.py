@@ -32,6 +32,7 @@ class EventsEncoding(TokenDecoding):
         tokens = np.arange(self.vocab_size)
         self.structural = tokens >= NOTE_OFF  # releases, the step's end and loudness: all but which note
         self.waits = tokens == STEP          # a release makes room for the next note: it is no wait
+        self.pitch_of = np.where(tokens < STEP, tokens % NOTE_OFF, -1)
 
     def begin(self) -> int:
         return STEP

@@ -48,6 +48,7 @@ class FramesEncoding(TokenDecoding):
         self.vocab_size = self.range.width + 1
         self.structural = np.arange(self.vocab_size) == self.step_token
         self.waits = self.structural
+        self.pitch_of = np.where(self.structural, -1, low + np.arange(self.vocab_size))
 
     @property
     def can_harmonize(self) -> bool:
@@ -124,6 +125,7 @@ class PianorollEncoding:
         self.steps_per_quarter = steps_per_quarter
         self.vocab_size = width
         self.structural = self.waits = np.zeros(width, bool)  # rows: `Sampler.bernoulli` keeps the density itself
+        self.pitch_of = self.range.low + np.arange(width)  # each column of a row is a pitch
 
     def begin(self) -> np.ndarray:
         return np.zeros(self.vocab_size, np.float32)

@@ -1,0 +1,146 @@
+"""The session's memory: a short-term model of the music heard and played in this session, mixed
+with the preset's prediction at every sampling step, as IDyOM mixes its short-term model with its
+long-term one (Pearce 2005) and as the Continuator learns a player's phrases as they come.
+
+It is a variable-order Markov model (PPM, escape method C) over the preset's own tokens, spelled as
+intervals so that a motif played a fourth higher still counts: a token that starts (or holds) a pitch
+is heard as its interval from the pitch that leads its grid step, and the leading pitch as its interval
+from the last step's (the melody in a chorale's frame; the previous note in a tune); a release, a
+step's end or a loudness token is heard as itself. The preset's weights never change.
+
+Mixing is arithmetic, each model weighted by how sure it is (the inverse of its relative entropy, as
+IDyOM weights them) and by `amount`: 0 is the preset alone, 1 the memory alone. (IDyOM's geometric
+mean raised the preset's log-loss on held-out folk tunes here: one confident wrong guess of the
+memory's costs too much; `bench/memory.py`.)
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+ORDER = 8            # tokens of context the memory matches at most (two to three notes of a tune)
+NO_ANCHOR = 0        # the interval spelled for the first pitch heard (nothing before it)
+SPAN = 256           # intervals lie in -127..127: a symbol is (kind, interval + 128)
+SURE = 1e-3          # a relative entropy below this counts as this (a certain model is not infinitely heavier)
+
+
+class SessionMemory:
+    def __init__(self, encoding, order: int = ORDER):
+        self.order, self.vocab = order, encoding.vocab_size
+        self.pitch_of = encoding.pitch_of
+        self.releases = encoding.structural & (encoding.pitch_of >= 0)
+        self.step_token = encoding.step_token
+        self.pitched = {(int(pitch), bool(self.releases[token])): token
+                        for token, pitch in enumerate(self.pitch_of) if pitch >= 0}
+        self.counts: dict[tuple, dict[int, int]] = {}
+        self.totals: dict[tuple, int] = {}
+        self.history: deque[int] = deque(maxlen=order)
+        self.anchor: int | None = None   # the pitch that led the last step that had one
+        self.lead: int | None = None     # the pitch leading the step now being spelled
+        self.heard = 0
+
+    # --- spelling ------------------------------------------------------------------------------
+    def symbol_of(self, token: int, pitch: int, lead, interval) -> int:
+        if pitch < 0:
+            return -1 - token
+        kind = 2 * (lead is None) + int(self.releases[token])
+        return kind * SPAN + interval + SPAN // 2
+
+    def symbol(self, token: int) -> int:
+        pitch = int(self.pitch_of[token])
+        if pitch < 0:
+            return -1 - token
+        reference = self.anchor if self.lead is None else self.lead
+        interval = NO_ANCHOR if reference is None else max(-127, min(127, pitch - reference))
+        return self.symbol_of(token, pitch, self.lead, interval)
+
+    def token(self, symbol: int) -> int | None:
+        """The token a symbol stands for now (None: it cannot come here, as a step's leading interval
+        cannot come after the step has a lead)."""
+        if symbol < 0:
+            return -1 - symbol
+        kind, interval = divmod(symbol, SPAN)
+        leading, release = kind >= 2, bool(kind % 2)
+        if leading != (self.lead is None):
+            return None
+        reference = self.anchor if leading else self.lead
+        pitch = (interval - SPAN // 2) + (reference if reference is not None else 0)
+        return self.pitched.get((pitch, release))
+
+    def _advance(self, token: int, symbol: int) -> None:
+        self.history.append(symbol)
+        pitch = int(self.pitch_of[token])
+        if token == self.step_token:
+            self.lead = None
+        elif pitch >= 0 and not self.releases[token] and self.lead is None:
+            self.lead = self.anchor = pitch
+
+    # --- learning and predicting --------------------------------------------------------------
+    def observe(self, token: int) -> None:
+        """A token heard or played: counted after every context that preceded it, then the context."""
+        symbol = self.symbol(token)
+        context = tuple(self.history)
+        for start in range(len(context) + 1):
+            key = context[start:]
+            table = self.counts.setdefault(key, {})
+            table[symbol] = table.get(symbol, 0) + 1
+            self.totals[key] = self.totals.get(key, 0) + 1
+        self._advance(token, symbol)
+        self.heard += 1
+
+    def follow(self, token: int) -> None:
+        """Move the context on without learning (a branch that will be undone, or a token it must not
+        learn from)."""
+        self._advance(token, self.symbol(token))
+
+    def state(self):
+        return tuple(self.history), self.anchor, self.lead
+
+    def restore(self, state) -> None:
+        history, self.anchor, self.lead = state
+        self.history = deque(history, maxlen=self.order)
+
+    def predict(self) -> np.ndarray | None:
+        """The memory's chances for the next token (vocab-wide, summing to 1), or None before it has
+        heard anything. Orders blend from the longest context it has seen down (PPM's escape C: a
+        context seen n times with u different continuations keeps n / (n + u) of the mass)."""
+        if not self.heard:
+            return None
+        chances = np.full(self.vocab, 1.0 / self.vocab)
+        context = tuple(self.history)
+        for start in range(len(context), -1, -1):   # order 0 first, then longer contexts
+            key = context[start:]
+            table = self.counts.get(key)
+            if not table:
+                break
+            total, kinds = self.totals[key], len(table)
+            here = np.zeros(self.vocab)
+            for symbol, count in table.items():
+                token = self.token(symbol)
+                if token is not None:
+                    here[token] += count
+            kept = here.sum()
+            if kept:
+                share = total / (total + kinds)
+                chances = share * here / kept + (1 - share) * chances
+        return chances
+
+    def mix(self, logits: np.ndarray, amount: float) -> np.ndarray:
+        """The preset's logits mixed with the memory's chances: log chances, summing to 1; the logits
+        unchanged while the amount is 0 or nothing is remembered."""
+        if amount <= 0 or not self.heard:
+            return logits
+        memory = self.predict()
+        model = np.exp(logits - logits.max())
+        model /= model.sum()
+        model_weight = (1 - amount) / max(relative_entropy(model), SURE)
+        memory_weight = amount / max(relative_entropy(memory), SURE)
+        share = memory_weight / (memory_weight + model_weight)
+        return np.log((1 - share) * model + share * memory)
+
+
+def relative_entropy(chances: np.ndarray) -> float:
+    """Entropy over its largest possible value: 0 = certain, 1 = every token alike."""
+    nonzero = chances[chances > 0]
+    return float(-(nonzero * np.log(nonzero)).sum() / np.log(len(chances)))
