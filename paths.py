@@ -25,6 +25,11 @@ def user_presets_dir() -> Path:
     return musigan_home() / "presets"
 
 
+def user_sessions_dir() -> Path:
+    """Where `musigan play` keeps every take (beside the presets folder)."""
+    return musigan_home() / "sessions"
+
+
 def bundled_jsb(name: str) -> Path | None:
     """The shipped JSB file called `name` (`jsb-chorales-quarter`), or None if there is none."""
     path = BUNDLED_DATA / "jsb" / f"{name}.json.gz"

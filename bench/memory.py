@@ -80,9 +80,9 @@ def frames_to_notes(frames: list[set[int]], offset: int) -> list[tuple[int, int]
     return sorted(notes.items())
 
 
-def nats_per_token(preset, clip_tokens, tokens, amount: float) -> float:
+def nats_per_token(preset, clip_tokens, tokens, amount: float, bar: int) -> float:
     encoding, stepper = preset.encoding(), load_stepper(preset)
-    logits, memory = prime(stepper, encoding, clip_tokens), remembering(encoding, clip_tokens)
+    logits, memory = prime(stepper, encoding, clip_tokens), remembering(encoding, clip_tokens, bar)
     total = 0.0
     for token in tokens:
         mixed = memory.mix(logits, amount)
@@ -117,11 +117,11 @@ def continuation_table(tunes, amounts, seed: int) -> None:
             played = NoteSequence(piece.notes[piece.notes[:, VOICE] == 1], steps_per_quarter=tune.steps_per_quarter)
             rows[f"continue, memory {amount:g}"].append(reuse(clip_notes, onsets(played), bar, CLIP_BARS))
             companion = companion_for(preset, seed=seed + index, memory=amount)
-            companion.listen(clip)
+            companion.listen(clip, answer_at=CLIP_BARS * bar)
             frames = [companion.step() for _ in range(CLIP_BARS * bar)]
             rows[f"respond, memory {amount:g}"].append(
                 reuse(clip_notes, frames_to_notes(frames, CLIP_BARS * bar), bar, CLIP_BARS))
-            losses[amount].append(nats_per_token(preset, clip_tokens, real_tokens, amount))
+            losses[amount].append(nats_per_token(preset, clip_tokens, real_tokens, amount, bar))
     print(f"\n1. folk-lstm, {len(tunes)} held-out tunes (O'Neill's 1850, test split): bars 1-4 as the clip")
     print(f"{'':36} {'interval patterns':>18} {'bar rhythms':>12} {'bars copied':>12}")
     for name, figures in rows.items():

@@ -16,12 +16,13 @@ from . import (
     plot,
     ports,
     presets,
+    sessions,
     sweep,
     train,
 )
 from .args import Parser
 
-COMMANDS = (data, train, sweep, evaluate, generate, harmonize, continue_clip, presets, play, plot, ports)
+COMMANDS = (data, train, sweep, evaluate, generate, harmonize, continue_clip, presets, play, sessions, plot, ports)
 
 
 def version() -> str:

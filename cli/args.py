@@ -11,7 +11,7 @@ import sys
 from importlib.util import find_spec
 
 USAGE_ERROR = 2
-MEMORY = 0.2  # --memory: measured by bench/memory.py (docs/RESULTS.md)
+MEMORY = 0.3  # --memory: chosen with bench/memory.py (docs/RESULTS.md)
 
 
 class Parser(argparse.ArgumentParser):

@@ -83,6 +83,9 @@ def register(commands):
     play.add_argument("--seed", type=number(int, 0), help="random seed for repeatable answers")
     play.add_argument("--record", metavar="FILE.mid", help="record player and companion to a MIDI file "
                       "(--demo records to musigan-demo.mid unless told otherwise)")
+    play.add_argument("--no-keep", action="store_true",
+                      help="keep no take of this session (by default every session is kept in your sessions "
+                           "folder; `musigan sessions` lists them)")
     play.add_argument("--plot", action="store_true", help="with --record (or --demo): draw the session as a piano "
                       "roll, FILE.png beside the recording")
     play.add_argument("--programs", metavar="A,B,C",
@@ -103,7 +106,21 @@ def check_flags(args) -> str | None:
     if args.max_listen and args.max_listen < args.min_listen:
         return f"--max-listen {args.max_listen} is shorter than --min-listen {args.min_listen}"
     record = record_path(args)
-    return output_problem("--record", record) if record else None
+    if record and (problem := output_problem("--record", record)):
+        return problem
+    return None if args.demo or args.no_keep else sessions_problem()
+
+
+def sessions_problem() -> str | None:
+    """The sessions folder every take is kept in must be there to write to (before any port opens)."""
+    from ..paths import user_sessions_dir
+
+    folder = user_sessions_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot keep takes in {folder} ({exc.strerror or exc}); set MUSIGAN_HOME or pass --no-keep"
+    return None
 
 
 def build_settings(args, preset):
@@ -156,8 +173,13 @@ def run(args) -> int:
         return fail("play", exc)
     from ..live.session import Session
 
+    keep = None
+    if not (args.demo or args.no_keep):
+        from ..live.takes import new_take_path
+
+        keep = new_take_path(preset.name, settings.mode)
     session = Session(companion, settings, record_path(args), say=say, warn=warn,
-                      load_companion=program_loader(args), recording_name=f"musigan {preset.name}")
+                      load_companion=program_loader(args), keep=keep)
     if args.demo:
         from .demo import run_demo
 

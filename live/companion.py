@@ -36,7 +36,8 @@ class LanguageModelCompanion(CompanionCore):
                  pitch_range: tuple[int, int] = (36, 96), max_note_steps: int | None = None,
                  keys_normalised: bool = False, metre: Metre = Metre(), memory: float = 0.0):
         super().__init__(name, stepper, encoding, sampler, metre)
-        self.memory = None if encoding.rows else SessionMemory(encoding)  # this session's music, for good
+        # this session's music, for good; its bar counts from the first step the companion hears
+        self.memory = None if encoding.rows else SessionMemory(encoding, metre.steps_per_bar(encoding.steps_per_quarter))
         self.memory_amount = memory
         self.keys_normalised = keys_normalised  # trained in C major / A minor only: transpose to it and back
         self.shift = 0                          # the player's key minus the model's, in semitones
@@ -93,11 +94,14 @@ class LanguageModelCompanion(CompanionCore):
         self.logits = self.logits - self.key_bias + bias
         self.key_bias = bias
 
-    def listen(self, phrase: NoteSequence) -> None:
-        """Start afresh from a phrase the player played (respond mode primes on it, then answers)."""
+    def listen(self, phrase: NoteSequence, answer_at: int | None = None) -> None:
+        """Start afresh from a phrase the player played (respond mode primes on it, then answers from
+        grid step `answer_at`, which the memory counts its bar from)."""
         phrase = phrase.transpose(-self.shift) if self.shift and phrase.fits_range(
             self.encoding.range.low + self.shift, self.encoding.range.high + self.shift) else phrase
         self.start_from(self.encoding.encode(phrase) if len(phrase) else ())
+        if self.memory is not None and answer_at is not None:
+            self.memory.align(answer_at)
 
     def _feed(self, item, learn: bool = True) -> None:
         """The model (and the memory, learning unless told not to) hears one token or row."""

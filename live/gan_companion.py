@@ -62,7 +62,7 @@ class GanCompanion(CompanionCore):
     def condition(self) -> np.ndarray:
         return condition_bar(list(self.recent), self.encoding.vocab_size, self.bar)
 
-    def listen(self, phrase) -> None:
+    def listen(self, phrase, answer_at: int | None = None) -> None:
         """Condition the next answer on the last bar of the player's phrase."""
         self.reset()
         roll = self.encoding.encode(phrase) if len(phrase) else np.zeros((0, self.encoding.vocab_size))

@@ -45,7 +45,7 @@ class Respond(Part):
         on_bar = step % engine.steps_per_bar == 0
         if on_bar and self.looper.call is not None and self.looper.take_mutation():
             engine.release_all()
-            variation = self.sample(self.looper.call, len(self.looper.frames))
+            variation = self.sample(self.looper.call, len(self.looper.frames), step)
             self.looper.keep(variation, self.looper.call)  # loop on, the variation is what repeats
             self.schedule.add_frames(step, variation)
             return
@@ -71,16 +71,16 @@ class Respond(Part):
         per_beat = engine.companion.steps_per_quarter
         bars = engine.settings.answer_bars
         length = bars * engine.steps_per_bar if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
-        frames = self.sample(phrase, length)
+        frames = self.sample(phrase, length, step)
         self.looper.keep(frames, phrase)
         self.schedule.add_frames(step, frames)
         notes = onsets(frames)
         engine.log(f"heard {len(phrase)} notes {pitch_names(phrase.notes[:, PITCH])}; answering {len(notes)} "
                    f"notes {pitch_names(notes)} from {engine.where(step)}")
 
-    def sample(self, call: NoteSequence, length: int) -> list[set[int]]:
+    def sample(self, call: NoteSequence, length: int, step: int) -> list[set[int]]:
         companion = self.engine.companion
-        companion.listen(call)
+        companion.listen(call, answer_at=step)
         return [companion.step() for _ in range(length)]
 
     def release(self, keep_plans: bool = False) -> None:

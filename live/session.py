@@ -14,6 +14,7 @@ import contextlib
 import signal
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..models.files import save_or_fallback
 from .clock import InternalClock, MidiClock
@@ -27,6 +28,7 @@ from .realtime import (
     short_lock_turns,
 )
 from .recorder import Recorder
+from .takes import write_card
 from .runner import DeferredLog, Runner
 from .simulation import MemoryOutput, SimulatedClock, drive
 from .watchdog import (
@@ -61,12 +63,17 @@ class SessionEnd:
 
 
 class Session:
+    """`record`: a file for the recording; `keep`: a file in the sessions folder for the take (its
+    card beside it), or None to keep nothing."""
+
     def __init__(self, companion, settings, record=None, say=print, warn=print, load_companion=None,
-                 recording_name: str | None = None):
+                 keep: Path | None = None):
         self.companion, self.settings = companion, settings
         self.say, self.warn, self.load_companion = say, warn, load_companion
-        self.recorder = Recorder(record, companion.steps_per_quarter, settings.bpm,
-                                 recording_name or f"musigan {companion.name}") if record else None
+        self.record, self.keep, self.began = record, keep, time.time()
+        metre = (companion.metre.numerator, companion.metre.denominator)
+        self.recorder = Recorder(record or keep, companion.steps_per_quarter, settings.bpm,
+                                 f"musigan {companion.name}", metre) if record or keep else None
         self.engine: Engine | None = None
 
     def run(self, connection: Connection, status=None, on_ready=None, started: float | None = None) -> SessionEnd:
@@ -107,7 +114,7 @@ class Session:
                              engine.notes_in, engine.tracker.sent_on)
             self.say(f"stopped: {released} note(s) released, {end.heard} heard, {end.played} played, "
                      f"{runner.parser.dropped} malformed message(s) dropped; {runner.latency.summary()}")
-            self.save_recording()  # before the ports close: a port that will not close cannot cost it
+            self.save_recording(end.played)  # before the ports close: a port that will not close cannot cost it
             if end.failure:
                 self.warn(f"stopped: {end.failure}; every note it could reach was released")
             if runner.failure:  # the MIDI server is gone: its clients can only be left, not closed
@@ -154,11 +161,19 @@ class Session:
             drive(engine, clock, events, steps)
         finally:
             released = engine.close()
-        self.save_recording()
+        self.save_recording(engine.tracker.sent_on)
         return SessionEnd(0, None, released, engine.notes_in, engine.tracker.sent_on)
 
-    def save_recording(self) -> None:
-        """The session's file, or a fallback beside it that the line names: a recording is never lost."""
-        if self.recorder:
-            saved = save_or_fallback(self.recorder.save, self.recorder.path, "the recording")
+    def save_recording(self, played: int) -> None:
+        """The session's file and its kept take, or a fallback beside each that the line names: a
+        recording is never lost."""
+        if self.record:
+            saved = save_or_fallback(self.recorder.save, self.record, "the recording")
             self.say(f"recorded {saved} (your part and musigan's on separate tracks)")
+        if self.keep:
+            kept = save_or_fallback(self.recorder.save, self.keep, "the take")
+            try:
+                write_card(self.recorder, kept, self.companion.name, self.settings.mode, self.began, played)
+            except OSError as exc:
+                self.warn(f"the take's card was not written ({exc.strerror or exc}); the take is kept")
+            self.say(f"kept this take: {kept} (`musigan sessions` lists them; --no-keep keeps none)")

@@ -26,8 +26,9 @@ class Companion(Protocol):
     def reset(self) -> None:
         """Forget everything heard and played: a new mode starts from silence."""
 
-    def listen(self, phrase: NoteSequence) -> None:
-        """Start afresh from a phrase the player played (respond primes on it, then answers)."""
+    def listen(self, phrase: NoteSequence, answer_at: int | None = None) -> None:
+        """Start afresh from a phrase the player played (respond primes on it, then answers from grid
+        step `answer_at`)."""
 
     def step(self, forced: Iterable[int] = (), sample: bool = True) -> set[int]:
         """Advance one grid step hearing the player's `forced` pitches; return the pitches it sounds

@@ -90,11 +90,12 @@ def gan_bars(preset, stepper, primer_rows, bars: int, sampler: Sampler) -> np.nd
     return generate_bars(stepper, sampler, condition, bars, model.phrase_bars, model.noise, allowed=allowed)
 
 
-def remembering(encoding, tokens) -> SessionMemory | None:
-    """A session memory that has heard `tokens` (a primer, a call); None for a rows encoding."""
+def remembering(encoding, tokens, steps_per_bar: int | None = None) -> SessionMemory | None:
+    """A session memory that has heard `tokens` (a primer from a bar line, a call); None for a rows
+    encoding."""
     if encoding.rows:
         return None
-    memory = SessionMemory(encoding)
+    memory = SessionMemory(encoding, steps_per_bar)
     for token in tokens:
         memory.observe(int(token))
     return memory
@@ -162,7 +163,7 @@ def generate_piece(preset, bars: int, primer: NoteSequence | None = None, seed: 
         answer = encoding.decode(gan_bars(preset, stepper, primer_items, bars, sampler))
     else:
         steps = bars * (steps_per_bar or preset.steps_per_bar)
-        heard = remembering(encoding, primer_items) if memory else None
+        heard = remembering(encoding, primer_items, steps_per_bar or preset.steps_per_bar) if memory else None
         answer = encoding.decode(sample_steps(stepper, encoding, sampler, steps, prime(stepper, encoding, primer_items),
                                               voices=usual_voices(preset), memory=heard, amount=memory))
     answer = answer.with_max_length(max_note_steps(preset))

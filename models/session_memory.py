@@ -26,8 +26,8 @@ SURE = 1e-3          # a relative entropy below this counts as this (a certain m
 
 
 class SessionMemory:
-    def __init__(self, encoding, order: int = ORDER):
-        self.order, self.vocab = order, encoding.vocab_size
+    def __init__(self, encoding, steps_per_bar: int | None = None, order: int = ORDER):
+        self.order, self.vocab, self.steps_per_bar = order, encoding.vocab_size, steps_per_bar
         self.pitch_of = encoding.pitch_of
         self.releases = encoding.structural & (encoding.pitch_of >= 0)
         self.step_token = encoding.step_token
@@ -39,18 +39,23 @@ class SessionMemory:
         self.anchor: int | None = None   # the pitch that led the last step that had one
         self.lead: int | None = None     # the pitch leading the step now being spelled
         self.heard = 0
+        self.steps = 0                   # grid steps heard: where in the bar a step's end falls
 
     # --- spelling ------------------------------------------------------------------------------
+    def phase(self) -> int:
+        """Where in the bar the step now being spelled lies (0 without a metre)."""
+        return self.steps % self.steps_per_bar if self.steps_per_bar else 0
+
     def symbol_of(self, token: int, pitch: int, lead, interval) -> int:
-        if pitch < 0:
-            return -1 - token
+        if pitch < 0:  # a step's end is heard with its place in the bar: rhythm is where notes fall
+            return -1 - token - self.vocab * (self.phase() if token == self.step_token else 0)
         kind = 2 * (lead is None) + int(self.releases[token])
         return kind * SPAN + interval + SPAN // 2
 
     def symbol(self, token: int) -> int:
         pitch = int(self.pitch_of[token])
         if pitch < 0:
-            return -1 - token
+            return self.symbol_of(token, pitch, None, None)
         reference = self.anchor if self.lead is None else self.lead
         interval = NO_ANCHOR if reference is None else max(-127, min(127, pitch - reference))
         return self.symbol_of(token, pitch, self.lead, interval)
@@ -59,7 +64,8 @@ class SessionMemory:
         """The token a symbol stands for now (None: it cannot come here, as a step's leading interval
         cannot come after the step has a lead)."""
         if symbol < 0:
-            return -1 - symbol
+            phase, token = divmod(-1 - symbol, self.vocab)
+            return None if token == self.step_token and phase != self.phase() else token
         kind, interval = divmod(symbol, SPAN)
         leading, release = kind >= 2, bool(kind % 2)
         if leading != (self.lead is None):
@@ -73,6 +79,7 @@ class SessionMemory:
         pitch = int(self.pitch_of[token])
         if token == self.step_token:
             self.lead = None
+            self.steps += 1
         elif pitch >= 0 and not self.releases[token] and self.lead is None:
             self.lead = self.anchor = pitch
 
@@ -94,37 +101,42 @@ class SessionMemory:
         learn from)."""
         self._advance(token, self.symbol(token))
 
+    def align(self, step: int) -> None:
+        """The next step heard is grid step `step` (from the first bar line): after a call, say, when
+        the silence before the answer was not heard."""
+        self.steps = step
+
     def state(self):
-        return tuple(self.history), self.anchor, self.lead
+        return tuple(self.history), self.anchor, self.lead, self.steps
 
     def restore(self, state) -> None:
-        history, self.anchor, self.lead = state
+        history, self.anchor, self.lead, self.steps = state
         self.history = deque(history, maxlen=self.order)
 
     def predict(self) -> np.ndarray | None:
         """The memory's chances for the next token (vocab-wide, summing to 1), or None before it has
         heard anything. Orders blend from the longest context it has seen down (PPM's escape C: a
-        context seen n times with u different continuations keeps n / (n + u) of the mass)."""
+        context seen n times with u different continuations keeps n / (n + u) of the mass it is
+        given, and escapes with the rest), ending in an even spread over the vocabulary."""
         if not self.heard:
             return None
-        chances = np.full(self.vocab, 1.0 / self.vocab)
-        context = tuple(self.history)
-        for start in range(len(context), -1, -1):   # order 0 first, then longer contexts
-            key = context[start:]
-            table = self.counts.get(key)
-            if not table:
-                break
-            total, kinds = self.totals[key], len(table)
-            here = np.zeros(self.vocab)
-            for symbol, count in table.items():
-                token = self.token(symbol)
-                if token is not None:
-                    here[token] += count
-            kept = here.sum()
-            if kept:
-                share = total / (total + kinds)
-                chances = share * here / kept + (1 - share) * chances
-        return chances
+        context, left, chances = tuple(self.history), 1.0, {}
+        start = next(start for start in range(len(context) + 1) if context[start:] in self.counts)
+        for begin in range(start, len(context) + 1):    # the longest context seen first
+            key = context[begin:]
+            table, total = self.counts[key], self.totals[key]
+            here = [(token, count) for symbol, count in table.items() if (token := self.token(symbol)) is not None]
+            kept = sum(count for _, count in here)
+            if not kept:  # nothing it heard here can come now (a step's lead after the lead)
+                continue
+            share = left * total / (total + len(table)) / kept
+            for token, count in here:
+                chances[token] = chances.get(token, 0.0) + share * count
+            left *= len(table) / (total + len(table))
+        spread = np.full(self.vocab, left / self.vocab)
+        if chances:
+            spread[list(chances)] += list(chances.values())
+        return spread / spread.sum()
 
     def mix(self, logits: np.ndarray, amount: float) -> np.ndarray:
         """The preset's logits mixed with the memory's chances: log chances, summing to 1; the logits

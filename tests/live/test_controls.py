@@ -217,3 +217,23 @@ def test_the_readme_documents_every_control_as_the_code_defines_it():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert readme.split("<!-- controls -->\n", 1)[1].split("\n<!-- /controls -->", 1)[0] == controls_table()
+
+
+def test_the_memory_knob_makes_an_answer_borrow_the_call_and_is_ignored_by_a_gan():
+    """A call that goes up and down in thirds: with the memory knob up (CC 26 at 127), the answer's
+    steps from note to note are the call's more often than with it down (0); a GAN has no memory."""
+    thirds = (60, 64, 67, 64, 60, 64, 67, 64, 60, 64, 67, 64)
+
+    def answer_intervals(value):
+        reuse = []
+        for seed in range(4):
+            engine, output = session([cc(0, "memory", value)] + call(thirds), 12 * 4 + 40, seed=seed, answer_bars=2)
+            assert engine.companion.memory_amount == round(value / 127, 3)
+            played = [note for position, note in output.notes() if position >= 12 * 4]
+            steps = [b - a for a, b in zip(played, played[1:])]
+            reuse.append(sum(abs(step) in (3, 4, 7) for step in steps) / max(len(steps), 1))
+        return sum(reuse) / len(reuse)
+
+    assert answer_intervals(127) > answer_intervals(0) + 0.2
+    engine, _ = session([cc(0, "memory", 127)], 8, preset="bach-gan")
+    assert engine.companion.memory_amount == 0.0

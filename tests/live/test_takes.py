@@ -1,0 +1,63 @@
+"""Every take kept: a session over real JACK ports in which the player repeats a four-note motif is
+kept in the sessions folder when it is stopped, and `musigan sessions` lists it; --no-keep keeps none."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from musigan.live.jack_harness import Peer
+from support import run_musigan
+
+MOTIF = (67, 69, 71, 67)  # G4 A4 B4 G4
+
+
+def play_session(home, *extra):
+    env = {**os.environ, "MUSIGAN_HOME": str(home)}
+    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual",
+                                "--quiet", "--preset", "folk-lstm", "--mode", "respond", "--seed", "2", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    peer = Peer("player")
+    try:
+        deadline = time.time() + 120
+        while not any(line.startswith("ready in") for line in lines):
+            assert process.poll() is None and time.time() < deadline, "".join(lines)
+            time.sleep(0.02)
+        peer.connect()
+        for _ in range(2):
+            for pitch in MOTIF:
+                peer.send(0x90, pitch, 90)
+                time.sleep(0.15)
+                peer.send(0x80, pitch, 0)
+                time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0, "".join(lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        peer.close()
+    return lines, env
+
+
+def test_a_session_is_kept_and_listed_and_no_keep_keeps_nothing(jack_server, tmp_path):
+    lines, env = play_session(tmp_path / "home")
+    kept = [line for line in lines if line.startswith("kept this take: ")]
+    assert kept, "".join(lines)
+    take = kept[0].split("kept this take: ")[1].split(" (")[0]
+    assert os.path.dirname(take) == str(tmp_path / "home" / "sessions")
+    card = json.loads(open(take.replace(".mid", ".json")).read())
+    stopped = next(line for line in lines if line.startswith("stopped:"))
+    heard = int(stopped.split(" heard")[0].rsplit(" ", 1)[1])  # JACK's dummy server may lose one of the 8
+    assert card["preset"] == "folk-lstm" and card["mode"] == "respond" and heard >= 7, (card, stopped)
+    assert card["your_notes"] == heard, (card, stopped)
+    assert card["key"] in ("G major", "E minor"), card
+    listing = run_musigan("sessions", env=env)
+    assert listing.returncode == 0 and os.path.basename(take) in listing.stdout, listing.stdout
+
+    other = tmp_path / "other"
+    lines, _ = play_session(other, "--no-keep")
+    assert not any(line.startswith("kept") for line in lines) and not (other / "sessions").exists()
