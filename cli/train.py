@@ -21,6 +21,12 @@ def register(commands):
                     "your own YAML beside that YAML; what is there shadows the shipped weights. The shipped "
                     "files are never written.")
     add_preset_options(train)
+    train.add_argument("--from", dest="base", nargs="+", metavar=("PRESET", "FOLDER"),
+                       help="make the named preset one of your own: PRESET's model fine-tuned on FOLDER (a "
+                            "folder of MIDI or MusicXML, or corpus:NAME) or, without one, on your part of the takes "
+                            "`musigan play` kept; written to your presets folder, no YAML needed")
+    train.add_argument("--minutes", type=number(float, 0.5, 600), default=5.0,
+                       help="with --from: the whole fine-tune's time budget, calibration included (default 5)")
     train.add_argument("--epochs", type=number(int, 1), help="override the preset's epoch count")
     train.add_argument("--out", metavar="DIR", help="run folder (default runs/PRESET)")
     train.add_argument("--resume", action="store_true", help="continue the run in the run folder")
@@ -91,8 +97,14 @@ def run(args) -> int:
     from ..models.presets import PresetError, get_preset
 
     console = Console(soft_wrap=True)  # a log or a pipe keeps whole lines
+    base = None
     try:
-        preset = get_preset(args.preset, args.config)
+        if args.base:
+            from ..train.fine_tune import fine_tune_preset
+
+            preset, base = fine_tune_preset(args.preset, args.base[0], args.base[1:], args.minutes, args.config)
+        else:
+            preset = get_preset(args.preset, args.config)
     except PresetError as exc:
         return fail("train", exc)
     from ..train.corpus import SourceError
@@ -113,7 +125,7 @@ def run(args) -> int:
         join(args.join, args.processes, args.process_id)
     try:
         run = Run(preset, run_dir, console, epochs=args.epochs, resume=args.resume, progress=True,
-                  output_stem=output_stem, started=started)
+                  output_stem=output_stem, started=started, base=base)
         card = run.run()
     except (RunError, SourceError) as exc:
         return fail("train", exc)
@@ -138,6 +150,10 @@ def run(args) -> int:
     epochs = f"{card['epochs']} epoch{'' if card['epochs'] == 1 else 's'}"
     console.print(f"{preset.name}: {quality} after {epochs}, {card['training_seconds']:.0f}s on "
                   f"{card['hardware']['backend']}", highlight=False)
+    if base is not None:
+        before = card["metrics"]["base_test"]["nll_per_step"]
+        console.print(f"{base.name} on the same test music: {before:.4f} nats/step; `musigan play --preset "
+                      f"{preset.name}` plays it", highlight=False)
     console.print(f"wrote {output_stem.with_suffix('.npz')} and {output_stem.with_suffix('.json')}; "
                   f"run folder {run_dir}", highlight=False)
     return 0

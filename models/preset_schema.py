@@ -44,6 +44,8 @@ class Data:
     single_instrument: bool = key(False, "keep only pieces of one voice (one MIDI track and channel)")
     min_bars: int = key(0, "leave out pieces shorter than this many bars (0: keep all)")
     metres: list = key(meaning="keep only pieces in these metres, e.g. ['4/4', '3/4'] (empty: all)", factory=list)
+    part: str = key("", "keep only the part (MIDI track) of this name, e.g. player: your part of a kept take "
+                        "('': every part)")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -184,12 +184,31 @@ def read_yaml(path: Path) -> dict:
 
 
 def load_presets(configs=()) -> dict[str, Preset]:
-    """The shipped presets, then each user file in turn, adding presets or overriding keys of one."""
+    """The shipped presets, then each user file in turn, adding presets or overriding keys of one;
+    then the presets of your own that `musigan train NAME --from PRESET` made (no YAML: their card
+    holds their settings), under any name a YAML file does not use."""
     presets: dict[str, Preset] = {}
     for path in [SHIPPED, *map(Path, configs)]:
         for name, entry in read_yaml(path).items():
             presets[str(name)] = validate(str(name), entry, path, presets.get(str(name)))
+    for name, card_file in made_presets().items():
+        if name not in presets:
+            presets[name] = validate(name, json.loads(card_file.read_text())["config"], card_file)
     return presets
+
+
+def made_presets() -> dict[str, Path]:
+    """name -> card of each preset of your own in the presets folder (a card that says what it was
+    made from); a card that cannot be read is left out."""
+    folder, made = user_presets_dir(), {}
+    for card_file in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        try:
+            card = json.loads(card_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(card, dict) and "made_from" in card and isinstance(card.get("config"), dict):
+            made[card_file.stem] = card_file
+    return made
 
 
 def get_preset(name: str, configs=()) -> Preset:

@@ -18,7 +18,16 @@ def preset_corpus(preset, progress: bool = False, source: str | None = None) -> 
     data = preset.config.data
     corpus = load_corpus(source or preset.source(), steps_per_quarter=data.steps_per_quarter,
                          include_drums=data.drums, progress=progress)
+    if data.part:
+        corpus = replace(corpus, pieces=[only_part(p, data.part) for p in corpus.pieces])
     return filtered(corpus, data)
+
+
+def only_part(piece, part: str):
+    """The piece with only the notes of the voice named `part` (none if it has no such part)."""
+    voices = [v for v, name in enumerate(piece.voice_names) if name == part]
+    notes = piece.notes[np.isin(piece.notes[:, VOICE], voices)]
+    return replace(piece, notes=notes)
 
 
 def filtered(corpus: Corpus, data) -> tuple[Corpus, dict[str, int]]:
@@ -36,6 +45,8 @@ def filtered(corpus: Corpus, data) -> tuple[Corpus, dict[str, int]]:
 
 def active_filters(data):
     """(key, keep(piece)) for each filter the preset sets."""
+    if data.part:
+        yield "data.part", lambda p: len(p.notes) > 0
     if data.single_instrument:
         yield "data.single_instrument", lambda p: len(np.unique(p.notes[:, VOICE])) <= 1
     if data.min_bars:

@@ -78,6 +78,10 @@ class LanguageModelTrainer:
     def load(self) -> None:
         self.model = keras.saving.load_model(self.checkpoint, safe_mode=True)
 
+    def start_from(self, weights: dict) -> None:
+        """A fine-tune begins from a trained preset's weights (its own architecture: the same keys)."""
+        recurrent.import_weights(self.model, weights, "the base preset")
+
     def scale_learning_rate(self, factor: float) -> float:
         rate = self.model.optimizer.learning_rate
         rate.assign(float(rate) * factor)

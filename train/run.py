@@ -45,7 +45,8 @@ class RunError(RuntimeError):
 
 class Run:
     def __init__(self, preset, run_dir: Path, console, epochs: int | None = None, resume: bool = False,
-                 progress: bool = True, output_stem: Path | None = None, started: float | None = None):
+                 progress: bool = True, output_stem: Path | None = None, started: float | None = None,
+                 base=None):
         self.preset, self.config, self.console = preset, preset.config, console
         self.started = time.perf_counter() if started is None else started  # when the command began
         self.output_stem = Path(output_stem or preset.output_stem)
@@ -59,6 +60,7 @@ class Run:
         if resume and not self.state_file.exists():
             raise RunError(f"{self.run_dir}: nothing to resume (no state.json); start without --resume")
         self.resume = resume
+        self.base = base  # a trained preset whose weights it starts from (a fine-tune), or None
         self.writes = process_index() == 0  # of several processes, only the first writes anything
         self.state = {"epoch": 0, "best_valid": None, "bad_epochs": 0, "history": [], "seconds": 0.0}
 
@@ -83,6 +85,9 @@ class Run:
             self.console.print(f"resuming {self.preset.name} after epoch {self.state['epoch']}")
         else:
             trainer.build()
+            if self.base is not None:
+                trainer.start_from(self.base.load_weights())
+        before = self.base_figures(trainer)
         for bar, epoch, deadline in self.epoch_loop():
             started = time.perf_counter()
             result = trainer.epoch(epoch, bar, deadline, f"epoch {epoch + 1}/{self.epochs}")
@@ -101,7 +106,16 @@ class Run:
         weights = load_npz(self.best_file)
         with phase("measuring the test split", self.progress, self.console):
             metrics, parameters, data = trainer.export(weights)
+        if before is not None:
+            metrics["base_test"] = before
         return self.publish(weights, trainer.kind, metrics, parameters, **data)
+
+    def base_figures(self, trainer) -> dict | None:
+        """A fine-tune's starting point: the base preset's own figures on this run's test split."""
+        if self.base is None or not self.writes:
+            return None
+        with phase(f"measuring {self.base.name} on the test split", self.progress, self.console):
+            return trainer.held_out_nll("test", self.base.load_weights())
 
     def make_trainer(self):
         trainer = GanTrainer if self.config.model.kind == "gan" else LanguageModelTrainer
@@ -193,6 +207,9 @@ class Run:
             "metrics": metrics, "parameters": parameters, "epochs": self.state["epoch"],
             "training_seconds": round(self.state["seconds"], 1), "history": self.state["history"],
             "hardware": hardware(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            **({"made_from": {"preset": self.base.name, "source": self.config.data.source,
+                              "pieces": {k: len(v.pieces) for k, v in self.splits.items()},
+                              "minutes": self.config.training.max_minutes}} if self.base is not None else {}),
             "data": {"source": self.config.data.source, "note_length_p99": self.note_length_p99(),
                      **polyphony_percentiles(self.splits["train"].pieces),
                      "notes_per_bar": notes_per_bar(self.splits["train"].pieces), **data,

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+import pytest
 from musigan.live.jack_harness import Peer
 from support import run_musigan
 
@@ -61,3 +62,22 @@ def test_a_session_is_kept_and_listed_and_no_keep_keeps_nothing(jack_server, tmp
     other = tmp_path / "other"
     lines, _ = play_session(other, "--no-keep")
     assert not any(line.startswith("kept") for line in lines) and not (other / "sessions").exists()
+
+
+@pytest.mark.slow  # a fine-tune (TensorFlow's start, an epoch, the test figures)
+def test_a_preset_of_your_own_from_a_kept_take_plays(jack_server, tmp_path):
+    """As the issue asks: a take over JACK in which the player repeats a motif; `musigan train mine
+    --from folk-lstm` learns from it (your part only) and `musigan play --preset mine` loads it."""
+    home = tmp_path / "home"
+    lines, env = play_session(home)
+    assert any(line.startswith("kept this take: ") for line in lines), "".join(lines)
+    trained = run_musigan("train", "mine", "--from", "folk-lstm", "--minutes", "1", "--no-calibration",
+                          "--out", tmp_path / "run", env=env, timeout=600)
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    card = json.loads((home / "presets" / "mine.json").read_text())
+    assert card["made_from"]["preset"] == "folk-lstm" and card["config"]["data"]["part"] == "player", card["made_from"]
+    assert card["metrics"]["base_test"]["nll_per_step"] > 0 and card["metrics"]["test"]["nll_per_step"] > 0
+    listed = run_musigan("presets", env=env)
+    assert "mine" in listed.stdout, listed.stdout
+    lines, _ = play_session(home, "--preset", "mine", "--no-keep")
+    assert any("ready in" in line and "mine in respond mode" in line for line in lines), "".join(lines)
