@@ -34,7 +34,7 @@ def train(home: Path, *args: str) -> dict:
     if done.returncode:
         sys.exit(f"musigan train {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     print(done.stdout.strip().splitlines()[-2], flush=True)
-    return json.loads((home / "presets" / f"{name}.json").read_text())
+    return json.loads((home / "runs" / name / "card.json").read_text())  # every run keeps a copy of its card
 
 
 def main() -> None:
