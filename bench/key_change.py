@@ -25,7 +25,7 @@ import argparse
 import numpy as np
 from key_awareness import make_call
 
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive

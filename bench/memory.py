@@ -25,7 +25,7 @@ import argparse
 import numpy as np
 
 from musigan.live.clip_harmony import harmonize_clip
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.models.generation import generate_piece, prime, remembering
 from musigan.models.notes import END, PITCH, START, VOICE, NoteSequence, notes_array
 from musigan.models.presets import get_preset

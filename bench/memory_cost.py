@@ -18,7 +18,7 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
-from musigan.live.companion import companion_for  # noqa: E402
+from musigan.live.companions import companion_for  # noqa: E402
 from musigan.models.presets import get_preset  # noqa: E402
 
 WARM = 2000  # steps heard before timing: about two minutes of 16ths at 100 bpm

@@ -29,7 +29,7 @@ import time
 import mido
 import numpy as np
 
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.runner import SHORT_LOCK_TURN, DeferredLog
 from musigan.live.settings import LiveSettings

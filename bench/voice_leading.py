@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 
 from musigan.live.clip_harmony import harmonize_clip
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.models.notes import VOICE, NoteSequence
 from musigan.models.part_writing import marks
 from musigan.models.presets import get_preset

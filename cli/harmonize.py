@@ -30,7 +30,7 @@ def register(commands):
 
 def run(args) -> int:
     from ..live.clip_harmony import harmonize_clip
-    from ..live.companion import companion_for
+    from ..live.companions import companion_for
     from ..models.encodings import HARMONIZE_NEEDS
     from ..models.presets import PresetError, get_preset
 

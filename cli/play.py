@@ -142,7 +142,7 @@ def build_settings(args, preset):
 
 
 def make_companion(preset, args, seed=None):
-    from ..live.companion import companion_for
+    from ..live.companions import companion_for
 
     return companion_for(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
                          pitch_range=(args.low, args.high), memory=args.memory)

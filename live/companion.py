@@ -3,8 +3,9 @@
 The companion thinks in frames: `step(forced)` returns the pitches it wants sounding during the next
 grid step, given the player's pitches sounding then. Each encoding has its own companion class, which
 spells that step its way (frame tokens, pianoroll rows or event tokens), always through the NumPy
-stepper, never Keras. `companion_for(preset)` picks the class from what the encoding declares. All keep the contract in
-`models/contracts.py`.
+stepper, never Keras. `live/companions.py: companion_for(preset)` picks the class from what the
+encoding declares. All keep the contract in `models/contracts.py`, and each keeps the session's
+memory (`models/session_memory.py`), which every token it hears teaches and every draw consults.
 """
 from __future__ import annotations
 
@@ -12,16 +13,14 @@ import numpy as np
 
 from ..models.encodings import HARMONIZE_NEEDS
 from ..models.encodings.events import NOTE_OFF, STEP
-from ..models.generation import default_max_note_steps, max_note_steps, max_polyphony, prime
+from ..models.generation import default_max_note_steps, prime
 from ..models.metre import Metre
 from ..models.notes import NoteSequence
 from ..models.part_writing import PERFECT
 from ..models.sampling import Sampler, probabilities
 from ..models.session_memory import SessionMemory
-from ..models.stepper import load_stepper
 from ..models.tonality import KeyBelief, key_bias
 from .companion_core import CompanionCore
-from .gan_companion import GanCompanion
 
 OCTAVE = 12
 NEGLIGIBLE_VOICE = 0.01   # below this chance of a further voice, harmonize writes fewer parts
@@ -285,28 +284,3 @@ class EventsCompanion(LanguageModelCompanion):
         if sample:
             self.sampler.end_step()
         return own
-
-
-def companion_class(encoding) -> type[LanguageModelCompanion]:
-    """The companion that spells a step as the encoding does: multi-hot rows, a frame of pitches
-    spelled again each step they hold, or events that start and end notes."""
-    if encoding.rows:
-        return PianorollCompanion
-    return FramesCompanion if encoding.holds_repeat else EventsCompanion
-
-
-def companion_for(preset, temperature=None, top_p=None, seed=None, **kwargs):
-    """The live companion of a preset: a GAN's phrase companion, else the language-model companion of
-    its encoding."""
-    if preset.config.model.kind == "gan":  # whole phrases: no token to remember
-        kwargs.pop("memory", None)
-        return GanCompanion.from_preset(preset, temperature, top_p, seed=seed, **kwargs)
-    encoding = preset.encoding()
-    sampler = Sampler.from_preset(preset, temperature, top_p, seed)
-    voices = max_polyphony(preset)
-    if voices and "max_notes" not in kwargs:  # no more at once than its corpus sounds (a tune: one line)
-        kwargs["max_notes"] = min(voices, 4)
-    return companion_class(encoding)(preset.name, load_stepper(preset), encoding, sampler,
-                                     max_note_steps=max_note_steps(preset),
-                                     keys_normalised=preset.config.data.transpose == "normalize",
-                                     metre=preset.metre, **kwargs)

@@ -4,7 +4,7 @@ import mido
 import pytest
 from musigan.live.clock import InternalClock
 from musigan.live.clock_out import ClockOut
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.controls import ControlError, check, learn, load, save
 from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings

@@ -4,7 +4,7 @@ from collections import Counter
 import mido
 import pytest
 from musigan.live.clock import InternalClock, MidiClock
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.recorder import Recorder
 from musigan.live.settings import LiveSettings

@@ -3,7 +3,7 @@ and panic, each on the real engine with in-memory ports and a simulated clock.""
 import mido
 import pytest
 from musigan.live.clock import MidiClock
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.midi_bytes import MidiParser
 from musigan.live.runner import Runner

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from musigan.live.clock import InternalClock, MidiClock
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.runner import Runner
 from musigan.live.settings import LiveSettings

@@ -1,7 +1,7 @@
 """The companion follows a player who modulates, and keeps a player who does not."""
 import mido
 import numpy as np
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.key_tracker import KeyTracker
 from musigan.live.settings import LiveSettings

@@ -3,7 +3,7 @@ temperature knob goes down, no note that outlives the music, answers on time."""
 import mido
 import numpy as np
 import pytest
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive

@@ -1,7 +1,7 @@
 """Harmonize writes as a musician would sign: no parallel fifths or octaves, measured as a
 musician marks them, on real chorale melodies against Bach's own parts."""
 from musigan.live.clip_harmony import harmonize_clip
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.models.notes import VOICE, NoteSequence
 from musigan.models.part_writing import chords, marks, parallels, root
 from musigan.models.presets import get_preset

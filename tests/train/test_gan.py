@@ -5,7 +5,7 @@ from pathlib import Path
 import mido
 import numpy as np
 import pytest
-from musigan.live.companion import companion_for
+from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
