@@ -66,9 +66,9 @@ def tune_pair(rng, change, steps_per_quarter: int):
     return first + [(p + offset, m) for p, m in second], key
 
 
-def harmonized_shares(preset, events, key, seed: int) -> np.ndarray:
+def harmonized_shares(preset, events, key, seed: int, memory: float = 0.0) -> np.ndarray:
     """Per beat of the second tune: the share of the voices struck on that beat in `key`."""
-    companion = companion_for(preset, seed=seed)
+    companion = companion_for(preset, seed=seed, memory=memory)
     clock, q = SimulatedClock(), companion.steps_per_quarter
     output = MemoryOutput(clock)
     engine = Engine(companion, output.send, LiveSettings(mode="harmonize", voices=3))
@@ -84,10 +84,10 @@ def harmonized_shares(preset, events, key, seed: int) -> np.ndarray:
     return shares
 
 
-def solo_shares(preset, events, key, seed: int) -> np.ndarray:
+def solo_shares(preset, events, key, seed: int, memory: float = 0.0) -> np.ndarray:
     """Solo, the player playing both tunes over it: the share of the companion's notes in `key` on each
     beat of the second tune's first bar, then in each of its later bars (a few notes a beat)."""
-    companion = companion_for(preset, seed=seed)
+    companion = companion_for(preset, seed=seed, memory=memory)
     clock, q = SimulatedClock(), companion.steps_per_quarter
     output = MemoryOutput(clock)
     engine = Engine(companion, output.send, LiveSettings(mode="solo"))
@@ -102,7 +102,7 @@ def solo_shares(preset, events, key, seed: int) -> np.ndarray:
     return shares
 
 
-def answered_share(preset, rng, key, shift, seed: int) -> tuple[float, float]:
+def answered_share(preset, rng, key, shift, seed: int, memory: float = 0.0) -> tuple[float, float]:
     """A four-bar call, its last bar in `key`: the answer's share in `key` and in C major."""
     q = preset.encoding().steps_per_quarter
     call, last = make_call(rng, HOME, q, BEATS), 3 * 4 * q
@@ -111,7 +111,7 @@ def answered_share(preset, rng, key, shift, seed: int) -> tuple[float, float]:
         call = [(p, m) for p, m in call if p < last] + [(p + last, m) for p, m in minor]
     else:
         call = [(p, m.copy(note=m.note + shift)) if p >= last else (p, m) for p, m in call]
-    companion = companion_for(preset, seed=seed)
+    companion = companion_for(preset, seed=seed, memory=memory)
     clock = SimulatedClock()
     output = MemoryOutput(clock)
     engine = Engine(companion, output.send, LiveSettings(mode="respond", answer_bars=2))
@@ -125,6 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tunes", type=int, default=16)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--memory", type=float, default=0.0, help="the session memory's amount (play's default: 0.3)")
     args = parser.parse_args()
     harmony = get_preset("bach-harmony")
     print("harmonize (bach-harmony, 3 voices): share of the voices in the new key, per beat after the change")
@@ -135,7 +136,7 @@ def main() -> None:
         for tune in range(args.tunes):
             rng = np.random.default_rng(tune)
             events, key = tune_pair(rng, change, harmony.encoding().steps_per_quarter)
-            rows += [harmonized_shares(harmony, events, key, seed) for seed in range(args.seeds)]
+            rows += [harmonized_shares(harmony, events, key, seed, args.memory) for seed in range(args.seeds)]
         mean = np.nanmean(rows, axis=0)
         print(f"| {change} | " + " | ".join(f"{v:.2f}" for v in mean)
               + f" | {np.nanmean(mean[1:]):.2f} | {np.nanmean(mean[3:]):.2f} |", flush=True)
@@ -147,7 +148,7 @@ def main() -> None:
         rows = []
         for tune in range(args.tunes):
             events, key = tune_pair(np.random.default_rng(tune), change, folk.encoding().steps_per_quarter)
-            rows += [solo_shares(folk, events, key, seed) for seed in range(args.seeds)]
+            rows += [solo_shares(folk, events, key, seed, args.memory) for seed in range(args.seeds)]
         print(f"| {change} | " + " | ".join(f"{v:.2f}" for v in np.nanmean(rows, axis=0)) + " |", flush=True)
     print("\nrespond (folk-lstm): a four-bar call whose last bar modulates; the answer's share in each key")
     print("| change | in the key it ended in | in the key it began in (C major) |")
@@ -155,7 +156,7 @@ def main() -> None:
     for change, (key, shift) in CHANGES.items():
         if key == HOME:
             continue
-        shares = [answered_share(folk, np.random.default_rng(tune), key, shift, seed)
+        shares = [answered_share(folk, np.random.default_rng(tune), key, shift, seed, args.memory)
                   for tune in range(args.tunes) for seed in range(args.seeds)]
         ended, began = np.mean(shares, axis=0)
         print(f"| {change} | {ended:.2f} | {began:.2f} |", flush=True)

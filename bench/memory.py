@@ -14,7 +14,7 @@
 2. Log-loss: nats per token of the tune's own bars 5-8 after bars 1-4, the preset alone and mixed
    with the memory (goal: at least 10% lower).
 3. Harmony that remembers (`bach-harmony`, `musigan harmonize`'s path): the soprano of held-out JSB
-   chorales (test split of its corpus) played twice in a row; the share of the repeat's melody notes
+   chorales (test split of its corpus) played twice in a row (again from the next bar line); the share of the repeat's melody notes
    with the same bass under them as the first time (goal: 0.8), and, for contrast, the share with the
    same bass as another session (another seed) had the first time: a new session still varies.
 """
@@ -149,7 +149,8 @@ def repeat_table(chorales, amounts, seed: int) -> None:
     same, across, notes = {a: 0 for a in amounts}, {a: 0 for a in amounts}, 0
     for index, chorale in enumerate(chorales):
         soprano = chorale.notes[chorale.notes[:, VOICE] == 0]
-        length = int(soprano[:, END].max())
+        bar = chorale.steps_per_bar  # played again from the next bar line, as a player repeats a phrase
+        length = -(-int(soprano[:, END].max()) // bar) * bar
         twice = soprano.copy()
         twice[:, [START, END]] += length
         melody = NoteSequence(notes_array(np.concatenate([soprano, twice]).tolist()),

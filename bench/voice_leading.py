@@ -36,15 +36,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chorales", type=int, default=77)
     parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--memory", type=float, default=0.0, help="the session memory's amount (play's default: 0.3)")
     args = parser.parse_args()
     bach = load_corpus("jsb:jsb-16th-satb", steps_per_quarter=4, progress=False).split("test")[:args.chorales]
     preset = get_preset("bach-harmony")
-    ours = [harmonize_clip(companion_for(preset, seed=seed), soprano(piece), 3, 3.0)
+    ours = [harmonize_clip(companion_for(preset, seed=seed, memory=args.memory), soprano(piece), 3, 3.0)
             for seed in range(args.seeds) for piece in bach]
     print(f"per 100 chord changes, the soprano lines of {len(bach)} JSB test chorales")
     print("| harmonized by | chord changes | parallel 5ths/8ves | crossings | spacing > octave | root position |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for name, pieces in (("Bach (baseline)", bach), ("musigan bach-harmony", ours)):
+    for name, pieces in (("Bach (baseline)", bach), (f"musigan bach-harmony, memory {args.memory:g}", ours)):
         m = marks(pieces)
         print(f"| {name} | {m['chord changes']} | {m['parallels']:.2f} | {m['crossings']:.2f} | "
               f"{m['spacing']:.2f} | {m['root position']:.2f} |", flush=True)
