@@ -109,8 +109,12 @@ class LanguageModelCompanion(CompanionCore):
         self.logits = self.stepper.step(item) + self.key_bias
 
     def chances(self) -> np.ndarray:
-        """What the companion draws from: the model's logits, mixed with the session's memory."""
-        return self.logits if self.memory is None else self.memory.mix(self.logits, self.memory_amount)
+        """What the companion draws from: the model's logits mixed with the session's memory, then the
+        key's pull (the memory knows intervals, not keys: mixed after the pull, it led the answers back
+        into the key the player had left)."""
+        if self.memory is None or self.memory_amount <= 0:
+            return self.logits
+        return self.memory.mix(self.logits - self.key_bias, self.memory_amount) + self.key_bias
 
     def step(self, forced=(), sample: bool = True) -> set[int]:
         """Advance one grid step with the player's `forced` pitches in it; return the companion's."""
