@@ -114,15 +114,20 @@ class SessionMemory:
         self.history = deque(history, maxlen=self.order)
 
     def predict(self) -> np.ndarray | None:
-        """The memory's chances for the next token (vocab-wide, summing to 1), or None before it has
-        heard anything. Orders blend from the longest context it has seen down (PPM's escape C: a
-        context seen n times with u different continuations keeps n / (n + u) of the mass it is
-        given, and escapes with the rest), ending in an even spread over the vocabulary."""
+        """The memory's chances for the next token (vocab-wide, summing to 1), or None when nothing it
+        heard ever followed the last token. Orders blend from the longest context it has seen down to
+        one token (PPM's escape C: a context seen n times with u different continuations keeps
+        n / (n + u) of the mass it is given, and escapes with the rest), ending in an even spread.
+        The empty context (how often each token came, anywhere) is left out: it knows neither where
+        in the bar it is nor what came before, and it pushed notes onto steps where the music has none
+        (a triplet tune's off-beat 16ths)."""
         if not self.heard:
             return None
         context, left, chances = tuple(self.history), 1.0, {}
-        start = next(start for start in range(len(context) + 1) if context[start:] in self.counts)
-        for begin in range(start, len(context) + 1):    # the longest context seen first
+        start = next((start for start in range(len(context)) if context[start:] in self.counts), None)
+        if start is None:  # nothing it heard ever followed what was just played: the preset alone
+            return None
+        for begin in range(start, len(context)):    # the longest context seen first, down to one token
             key = context[begin:]
             table, total = self.counts[key], self.totals[key]
             here = [(token, count) for symbol, count in table.items() if (token := self.token(symbol)) is not None]
@@ -140,10 +145,10 @@ class SessionMemory:
 
     def mix(self, logits: np.ndarray, amount: float) -> np.ndarray:
         """The preset's logits mixed with the memory's chances: log chances, summing to 1; the logits
-        unchanged while the amount is 0 or nothing is remembered."""
-        if amount <= 0 or not self.heard:
+        unchanged while the amount is 0 or the memory knows nothing that follows."""
+        memory = self.predict() if amount > 0 else None
+        if memory is None:
             return logits
-        memory = self.predict()
         model = np.exp(logits - logits.max())
         model /= model.sum()
         model_weight = (1 - amount) / max(relative_entropy(model), SURE)
