@@ -13,6 +13,7 @@ from __future__ import annotations
 import mido
 
 from ..models.encodings import HARMONIZE_NEEDS
+from ..models.midi_file import PLAYER_TRACK
 from ..models.music_words import bar_beat
 from .harmonize import Harmonize
 from .key_tracker import KeyTracker
@@ -125,7 +126,7 @@ class Engine:
         if getattr(message, "channel", None) is not None and self.settings.channel_in not in (None, message.channel):
             return
         if self.recorder and message.type in ("note_on", "note_off", "control_change"):
-            self.recorder.record("player", message, position)
+            self.recorder.record(PLAYER_TRACK, message, position)
         if message.type == "note_on" and message.velocity > 0:
             self._key_down(message.note, message.velocity, position, answer)
         elif message.type in ("note_on", "note_off"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import mido
 
-from ..models.midi_file import TICKS_PER_BEAT
+from ..models.midi_file import PLAYER_TRACK, TICKS_PER_BEAT
 
 
 class Recorder:
@@ -14,14 +14,14 @@ class Recorder:
                  metre: tuple[int, int] = (4, 4)):
         self.path, self.steps_per_quarter, self.bpm, self.name = Path(path), steps_per_quarter, bpm, name
         self.metre = metre
-        self.events: dict[str, list[tuple[float, int, mido.Message]]] = {"player": [], "musigan": []}
+        self.events: dict[str, list[tuple[float, int, mido.Message]]] = {PLAYER_TRACK: [], "musigan": []}
 
     def record(self, track: str, message: mido.Message, position: float) -> None:
         """Keep a message at its grid position (steps); note-offs sort before note-ons at a tie."""
         order = 0 if message.type == "note_off" or getattr(message, "velocity", 1) == 0 else 1
         self.events.setdefault(track, []).append((position, order, message.copy(time=0)))
 
-    def notes(self, track: str = "player") -> list[tuple[int, float, float]]:
+    def notes(self, track: str = PLAYER_TRACK) -> list[tuple[int, float, float]]:
         """(pitch, start, end) of a track's notes, in grid steps (a note still held ends at the last event)."""
         held, notes = {}, []
         events = sorted(self.events.get(track, []), key=lambda e: (e[0], e[1]))

@@ -12,12 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from ..models.files import save_json
+from ..models.midi_file import PLAYER_TRACK
+from ..models.music_words import PITCH_CLASSES
 from ..models.notes import NoteSequence, notes_array
 from ..models.tonality import estimate_key
 from ..paths import user_sessions_dir
-
-KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-PLAYER_TRACK = "player"
 
 
 def new_take_path(preset: str, mode: str, folder: Path | None = None) -> Path:
@@ -38,7 +37,7 @@ def key_name(notes) -> str:
         return "-"
     rows = [(pitch, round(start), max(round(start) + 1, round(end)), 80, 0) for pitch, start, end in notes]
     tonic, mode = estimate_key(NoteSequence(notes_array(rows), steps_per_quarter=4))
-    return f"{KEY_NAMES[tonic]} {mode}"
+    return f"{PITCH_CLASSES[tonic]} {mode}"
 
 
 def write_card(recorder, path: Path, preset: str, mode: str, started: float, played: int) -> dict:

@@ -11,6 +11,7 @@ from .notes import END, PITCH, START, VELOCITY, VOICE, NoteSequence, notes_array
 
 DRUM_CHANNEL = 9
 TICKS_PER_BEAT = 480
+PLAYER_TRACK = "player"  # a session recording's track of what the player played (the take's "your part")
 
 
 class UnreadableFile(ValueError):

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..models.midi_file import PLAYER_TRACK
 from ..models.presets import PresetError, get_preset, load_presets, made_presets, validate
 from ..paths import user_presets_dir, user_sessions_dir
-
-TAKES_PART = "player"   # a kept take's track of the player's notes (live/takes.py)
 
 
 def fine_tune_preset(name: str, base_name: str, folders: list[str], minutes: float, configs=()):
@@ -34,7 +33,7 @@ def fine_tune_preset(name: str, base_name: str, folders: list[str], minutes: flo
         if not source.exists():
             raise PresetError(f"{folders[0]}: no such folder or file")
     else:
-        source, part = user_sessions_dir(), TAKES_PART
+        source, part = user_sessions_dir(), PLAYER_TRACK
         if not any(source.glob("*.mid")):
             raise PresetError(f"no takes kept yet in {source}: play with `musigan play` first, or name a folder")
     entry = base.config.as_dict()
