@@ -3,6 +3,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,23 @@ def note_sequences(draw, max_notes=40, low=21, high=108, max_step=64, voices=4):
     rows = draw(st.lists(st.tuples(st.integers(low, high), st.integers(0, max_step), st.integers(1, 16),
                                    st.integers(1, 127), st.integers(0, voices - 1)), max_size=max_notes))
     return NoteSequence(notes_array((p, s, s + d, v, voice) for p, s, d, v, voice in rows), steps_per_quarter=4)
+
+
+def start_jack_play(*args, env=None, timeout: float = 60):
+    """`musigan play` on JACK with a virtual input, as a subprocess whose output lines are collected as
+    they come; returns (process, lines) once it says it is ready, fails the test if it exits first."""
+    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual",
+                                "--quiet", *map(str, args)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    deadline = time.time() + timeout
+    while time.time() < deadline and not any(line.startswith("ready in") for line in lines):
+        if process.poll() is not None:
+            pytest.fail("musigan play exited: " + "".join(lines))
+        time.sleep(0.02)
+    assert any(line.startswith("ready in") for line in lines), "".join(lines)
+    return process, lines
 
 
 def run_musigan(*args, timeout=300, **kwargs):

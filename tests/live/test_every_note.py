@@ -6,15 +6,12 @@ It runs on a JACK server of its own in real time, as musicians run JACK: with or
 dummy server itself drops a cycle's events now and then (a bare rtmidi pair loses about one message in
 3,000 here; jackd says `XRun: client = ... was not finished`), which would be read as musigan's."""
 import random
-import subprocess
-import sys
-import threading
 import time
 
 import mido
 import pytest
 from musigan.live.jack_harness import Peer, dummy_jack_server, held, realtime_allowed
-from support import need_jackd
+from support import need_jackd, start_jack_play
 
 BURSTS, NOTES = 5, 100
 
@@ -30,18 +27,10 @@ def realtime_jack():
 
 def test_five_hundred_notes_in_bursts_are_each_answered(realtime_jack, tmp_path):
     record = tmp_path / "take.mid"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual", "--quiet",
-         "--preset", "bach-harmony", "--mode", "harmonize", "--seed", "3", "--record", str(record)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    process, lines = start_jack_play("--preset", "bach-harmony", "--mode", "harmonize", "--seed", "3",
+                                     "--record", record, timeout=120)
     peer = Peer("player")
     try:
-        deadline = time.time() + 120
-        while not any(line.startswith("ready in") for line in lines):
-            assert process.poll() is None and time.time() < deadline, "".join(lines)
-            time.sleep(0.02)
         peer.connect()
         rng = random.Random(11)
         for _ in range(BURSTS):

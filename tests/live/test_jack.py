@@ -14,24 +14,12 @@ import rtmidi
 from musigan.live.jack_harness import Peer, held
 from musigan.live.ports import PortError, open_output
 from musigan.models.tonality import scale_classes
-from support import need_jackd
+from support import need_jackd, start_jack_play
 
 
 def start_play(tmp_path, *extra, env=None):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual", "--quiet",
-         "--preset", "bach-chorales-gru", "--seed", "1", "--record", str(tmp_path / "session.mid"), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    lines = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
-    reader.start()
-    deadline = time.time() + 60
-    while time.time() < deadline and not any(line.startswith("ready in") for line in lines):
-        if process.poll() is not None:
-            pytest.fail("musigan play exited: " + "".join(lines))
-        time.sleep(0.02)
-    assert any(line.startswith("ready in") for line in lines), "".join(lines)
-    return process, lines
+    return start_jack_play("--preset", "bach-chorales-gru", "--seed", "1", "--record", tmp_path / "session.mid",
+                           *extra, env=env)
 
 
 @contextlib.contextmanager

@@ -3,31 +3,21 @@ kept in the sessions folder when it is stopped, and `musigan sessions` lists it;
 import json
 import os
 import signal
-import subprocess
-import sys
-import threading
 import time
 
 import pytest
 from musigan.live.jack_harness import Peer
-from support import run_musigan
+from support import run_musigan, start_jack_play
 
 MOTIF = (67, 69, 71, 67)  # G4 A4 B4 G4
 
 
 def play_session(home, *extra):
     env = {**os.environ, "MUSIGAN_HOME": str(home)}
-    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual",
-                                "--quiet", "--preset", "folk-lstm", "--mode", "respond", "--seed", "2", *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    lines = []
-    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    process, lines = start_jack_play("--preset", "folk-lstm", "--mode", "respond", "--seed", "2", *extra,
+                                     env=env, timeout=120)
     peer = Peer("player")
     try:
-        deadline = time.time() + 120
-        while not any(line.startswith("ready in") for line in lines):
-            assert process.poll() is None and time.time() < deadline, "".join(lines)
-            time.sleep(0.02)
         peer.connect()
         for _ in range(2):
             for pitch in MOTIF:
