@@ -15,6 +15,7 @@ memory's costs too much; `bench/memory.py`.)
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -33,6 +34,7 @@ class SessionMemory:
         self.step_token = encoding.step_token
         self.pitched = {(int(pitch), bool(self.releases[token])): token
                         for token, pitch in enumerate(self.pitch_of) if pitch >= 0}
+        self.spelled: dict[tuple, dict[int, int | None]] = {}  # per state (see `now`): symbol -> token
         self.counts: dict[tuple, dict[int, int]] = {}
         self.totals: dict[tuple, int] = {}
         self.history: deque[int] = deque(maxlen=order)
@@ -113,24 +115,50 @@ class SessionMemory:
         history, self.anchor, self.lead, self.steps = state
         self.history = deque(history, maxlen=self.order)
 
+    def now(self) -> tuple:
+        """What a symbol's token depends on: the bar's phase, whether the step has its lead yet, and
+        the pitch intervals are heard from."""
+        leading = self.lead is None
+        return self.phase(), leading, self.anchor if leading else self.lead
+
     def predict(self) -> np.ndarray | None:
         """The memory's chances for the next token (vocab-wide, summing to 1), or None when nothing it
-        heard ever followed the last token. Orders blend from the longest context it has seen down to
-        one token (PPM's escape C: a context seen n times with u different continuations keeps
-        n / (n + u) of the mass it is given, and escapes with the rest), ending in an even spread.
-        The empty context (how often each token came, anywhere) is left out: it knows neither where
-        in the bar it is nor what came before, and it pushed notes onto steps where the music has none
-        (a triplet tune's off-beat 16ths)."""
+        heard ever followed the last token (see `chances`)."""
+        found = self.chances()
+        if found is None:
+            return None
+        left, chances = found
+        spread = np.full(self.vocab, left / self.vocab)
+        spread[list(chances)] += list(chances.values())
+        return spread
+
+    def chances(self) -> tuple[float, dict[int, float]] | None:
+        """The memory's chances as (the mass spread evenly over every token, {token: its own mass}), or
+        None when nothing it heard ever followed the last token. Orders blend from the longest context
+        it has seen down to one token (PPM's escape C: a context seen n times with u different
+        continuations keeps n / (n + u) of the mass it is given, and escapes with the rest), ending in
+        an even spread. The empty context (how often each token came, anywhere) is left out: it knows
+        neither where in the bar it is nor what came before, and it pushed notes onto steps where the
+        music has none (a triplet tune's off-beat 16ths).
+
+        Sparse, in plain Python, with each symbol's token kept per state: a live step draws several
+        times, and a tally over vocab-wide arrays (or a call per symbol) cost each draw more than the
+        model's own step."""
         if not self.heard:
             return None
         context, left, chances = tuple(self.history), 1.0, {}
         start = next((start for start in range(len(context)) if context[start:] in self.counts), None)
         if start is None:  # nothing it heard ever followed what was just played: the preset alone
             return None
+        spelled = self.spelled.setdefault(self.now(), {})
         for begin in range(start, len(context)):    # the longest context seen first, down to one token
             key = context[begin:]
             table, total = self.counts[key], self.totals[key]
-            here = [(token, count) for symbol, count in table.items() if (token := self.token(symbol)) is not None]
+            here = []
+            for symbol, count in table.items():
+                token = spelled[symbol] if symbol in spelled else spelled.setdefault(symbol, self.token(symbol))
+                if token is not None:
+                    here.append((token, count))
             kept = sum(count for _, count in here)
             if not kept:  # nothing it heard here can come now (a step's lead after the lead)
                 continue
@@ -138,26 +166,29 @@ class SessionMemory:
             for token, count in here:
                 chances[token] = chances.get(token, 0.0) + share * count
             left *= len(table) / (total + len(table))
-        spread = np.full(self.vocab, left / self.vocab)
-        if chances:
-            spread[list(chances)] += list(chances.values())
-        return spread / spread.sum()
+        return left, chances
 
     def mix(self, logits: np.ndarray, amount: float) -> np.ndarray:
         """The preset's logits mixed with the memory's chances: log chances, summing to 1; the logits
-        unchanged while the amount is 0 or the memory knows nothing that follows."""
-        memory = self.predict() if amount > 0 else None
-        if memory is None:
+        unchanged while the amount is 0 or the memory knows nothing that follows. Mixing is
+        arithmetic, each side weighted by `amount` and by how sure it is (the inverse of its relative
+        entropy: entropy over its largest possible value, 0 certain, 1 every token alike)."""
+        found = self.chances() if amount > 0 else None
+        if found is None:
             return logits
-        model = np.exp(logits - logits.max())
-        model /= model.sum()
-        model_weight = (1 - amount) / max(relative_entropy(model), SURE)
-        memory_weight = amount / max(relative_entropy(memory), SURE)
+        left, chances = found
+        shifted = logits - logits.max()
+        model = np.exp(shifted)
+        total = model.sum()
+        model /= total
+        most = math.log(self.vocab)
+        model_doubt = (math.log(total) - float(np.dot(model, shifted))) / most
+        even = left / self.vocab
+        memory_doubt = -(sum((mass + even) * math.log(mass + even) for mass in chances.values())
+                        + (self.vocab - len(chances)) * even * math.log(even)) / most
+        model_weight = (1 - amount) / max(model_doubt, SURE)
+        memory_weight = amount / max(memory_doubt, SURE)
         share = memory_weight / (memory_weight + model_weight)
-        return np.log((1 - share) * model + share * memory)
-
-
-def relative_entropy(chances: np.ndarray) -> float:
-    """Entropy over its largest possible value: 0 = certain, 1 = every token alike."""
-    nonzero = chances[chances > 0]
-    return float(-(nonzero * np.log(nonzero)).sum() / np.log(len(chances)))
+        mixed = model * (1 - share) + share * even
+        mixed[list(chances)] += share * np.fromiter(chances.values(), float, len(chances))
+        return np.log(mixed)
