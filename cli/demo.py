@@ -13,7 +13,11 @@ import time
 from ..live.midi_api import default_api, new_client, port_names
 from ..live.ports import VIRTUAL_INPUT, PortError
 from ..live.session import Connection
-from .args import say
+from ..live.view_server import ViewError
+from .args import fail, say
+
+
+VIEW_WAIT_SECONDS = 30
 
 
 def run_demo(session, args) -> int:
@@ -25,10 +29,20 @@ def run_demo(session, args) -> int:
     seconds_per_step = 60 / settings.bpm / spq
     connection = Connection(args.api or default_api(), "virtual", args.output,
                             duration=total * seconds_per_step + 0.2)
+    def on_ready(runner) -> None:
+        if session.view is not None:  # begin when someone watches: the view shows the demo from its first note
+            say(f"demo: begins when the view is open (at most {VIEW_WAIT_SECONDS} s): {session.view.address}")
+            session.view.page_opened.wait(VIEW_WAIT_SECONDS)
+            runner.clock.restart(time.perf_counter())
+        start_player(runner, events, connection.api)
+
     try:
-        end = session.run(connection, on_ready=lambda runner: start_player(runner, events, connection.api))
+        end = session.run(connection, on_ready=on_ready)
+    except ViewError as exc:
+        return fail("play", exc)
     except PortError as exc:
-        say(f"no MIDI ports here ({exc}); running on in-memory ports with a simulated clock")
+        say(f"no MIDI ports here ({exc}); running on in-memory ports with a simulated clock"
+            + ("; the view needs real ports and is not served" if session.view else ""))
         end = session.simulate(events, total)
     say(f"demo done: heard {notes} notes, played {end.played}")
     return end.code

@@ -24,6 +24,8 @@ from .controls import add_jam_options, control_mapping, learn_controls
 from .output_paths import output_problem
 from .plot import plot_recording
 
+DEFAULT_PORT = 8765  # the view's (live/view_server.py imports only when --view is asked)
+
 
 def register(commands):
     play = commands.add_parser(
@@ -93,12 +95,28 @@ def register(commands):
     play.add_argument("--duration", type=number(float, 0, low_open=True), metavar="SECONDS",
                       help="stop after this long")
     play.add_argument("--quiet", action="store_true", help="no live status line")
+    add_view_options(play)
     add_jam_options(play)
     return play
 
 
+def add_view_options(play) -> None:
+    view = play.add_argument_group("the live view in a browser (piano roll, the plan ahead, the controls)")
+    view.add_argument("--view", action="store_true",
+                      help="serve the view on this machine and print its address (http://127.0.0.1:PORT/)")
+    view.add_argument("--view-port", type=number(int, 0, 65535), default=DEFAULT_PORT, metavar="PORT",
+                      help=f"its port (default {DEFAULT_PORT}; another free one, with a line saying so, when "
+                           "taken; 0: any free one); implies --view")
+    view.add_argument("--view-host", metavar="ADDRESS",
+                      help="serve it on this address instead of 127.0.0.1 only, e.g. 0.0.0.0 for a tablet beside "
+                           "the keyboard; the page then needs the token printed in its address; implies --view")
+    view.add_argument("--open", action="store_true", help="open the view in your default browser; implies --view")
+
+
 def check_flags(args) -> str | None:
     """What no single flag's range can say: the flags that must agree with each other."""
+    if args.view_host is not None and not is_address(args.view_host):
+        return f"--view-host must be an IP address (127.0.0.1, 0.0.0.0, 192.168.1.20) or localhost, got {args.view_host!r}"
     if args.low >= args.high:
         return f"--low must be below --high, got --low {args.low} --high {args.high}"
     if args.clock_out and args.clock == "midi":
@@ -179,7 +197,7 @@ def run(args) -> int:
 
         keep = new_take_path(preset.name, settings.mode)
     session = Session(companion, settings, record_path(args), say=say, warn=warn,
-                      load_companion=program_loader(args), keep=keep)
+                      load_companion=program_loader(args), keep=keep, view=view_server(args))
     if args.demo:
         from .demo import run_demo
 
@@ -195,12 +213,13 @@ def play(session, args, started: float) -> int:
     from ..live.midi_api import default_api
     from ..live.ports import PortError
     from ..live.session import Connection
+    from ..live.view_server import ViewError
 
     connection = Connection(args.api or default_api(), args.input, args.output, args.clock, args.clock_out,
                             args.duration)
     try:
         return session.run(connection, status=status_view(args), started=started).code
-    except PortError as exc:
+    except (PortError, ViewError) as exc:
         return fail("play", exc)
 
 
@@ -208,13 +227,39 @@ def warn(line: str) -> None:
     print(f"musigan play: {line}", file=sys.stderr)
 
 
-def program_loader(args):
-    """Program change n loads the n-th of --programs (default: the trained presets, sorted)."""
-    from ..models.presets import get_preset, load_presets
+def programs(args) -> list[str]:
+    """The presets program changes 0, 1, 2 ... load: --programs, else the trained presets, sorted."""
+    from ..models.presets import load_presets
 
-    programs = args.programs.split(",") if args.programs else sorted(
+    return args.programs.split(",") if args.programs else sorted(
         name for name, p in load_presets(args.config).items() if p.trained)
-    return lambda n: make_companion(get_preset(programs[n % len(programs)], args.config), args)
+
+
+def program_loader(args):
+    """Program change n loads the n-th of `programs`."""
+    from ..models.presets import get_preset
+
+    names = programs(args)
+    return lambda n: make_companion(get_preset(names[n % len(names)], args.config), args)
+
+
+def view_server(args):
+    """The live view the flags ask for (None: no view); nothing is bound until the session starts."""
+    if not (args.view or args.open or args.view_host or args.view_port != DEFAULT_PORT):
+        return None
+    from ..live.view_server import ViewServer
+
+    return ViewServer(args.view_host or "127.0.0.1", args.view_port, tuple(programs(args)), args.open)
+
+
+def is_address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host == "localhost"
+    return True
 
 
 def status_view(args):

@@ -20,6 +20,10 @@ class InternalClock:
         self.target_bpm, self.glide_per_step = bpm, 0.0
         self.set_bpm(bpm)
 
+    def restart(self, start: float) -> None:
+        """Grid step 0 is at `start` (a session that waited before it began: the demo, for its view)."""
+        self.anchor_step, self.anchor_time = 0, start
+
     def set_bpm(self, bpm: float) -> None:
         if bpm <= 0:
             raise ValueError(f"bpm must be positive, got {bpm}")

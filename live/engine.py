@@ -24,6 +24,7 @@ from .respond import Respond
 from .settings import LiveSettings
 from .solo import Solo
 from .tracker import NoteTracker
+from .view_feed import COMPANION, PLAYER
 
 PARTS = {part.name: part for part in (Harmonize, Respond, Solo)}
 
@@ -44,11 +45,17 @@ class Engine:
         self.on_tempo = None                            # the runner's: the tempo knob -> the internal clock
         self.control_names = {cc: name for name, cc in settings.controls.items()}
         self.state: str | None = None                   # what the state CC last said
+        self.view = None                                # a ViewFeed (`--view`): what a page is shown
+        self.voice_of: dict[int, int] = {}              # the voice each companion pitch was started as
         self.part = PARTS[settings.mode](self)
 
     # --- output ------------------------------------------------------------------------------
     def _out(self, message) -> None:
         self._send(message)
+        if self.view is not None and message.type in ("note_on", "note_off") and (
+                message.channel != self.settings.click_channel or not self.settings.metronome):
+            self.view.note(COMPANION, message.note, message.type == "note_on" and message.velocity > 0,
+                           self.position, self.voice_of.get(message.note, 0))
         if self.recorder:  # with voices on their own channels, a track for each channel
             channel = getattr(message, "channel", None)
             split = self.settings.voice_channels and channel is not None
@@ -58,7 +65,7 @@ class Engine:
         """Start a companion note; with `voice_channels`, voice 0 (the top) on the first, and so down."""
         channels = self.settings.voice_channels
         channel = channels[min(voice, len(channels) - 1)] if channels else self.settings.channel_out
-        self.channel_of[pitch] = channel
+        self.channel_of[pitch], self.voice_of[pitch] = channel, voice
         self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
 
     def stop_note(self, pitch: int) -> None:
@@ -87,6 +94,7 @@ class Engine:
         """Stop answering: drop what is planned and release every note the companion holds; returns
         how many notes were released."""
         self.part.release()
+        self.show_plan(None)
         return self.tracker.release_all()
 
     def release_sounding(self) -> int:
@@ -127,6 +135,8 @@ class Engine:
             return
         if self.recorder and message.type in ("note_on", "note_off", "control_change"):
             self.recorder.record(PLAYER_TRACK, message, position)
+        if self.view is not None and message.type in ("note_on", "note_off"):
+            self.view.note(PLAYER, message.note, message.type == "note_on" and message.velocity > 0, position)
         if message.type == "note_on" and message.velocity > 0:
             self._key_down(message.note, message.velocity, position, answer)
         elif message.type in ("note_on", "note_off"):
@@ -151,7 +161,20 @@ class Engine:
             if value < 64:
                 self.part.pedal_up()
         elif (name := self.control_names.get(control)) is not None:
-            KNOBS[name](self, value)
+            self.turn(name, value)
+
+    def turn(self, name: str, value: int) -> None:
+        """A control moved to `value` (0..127): by its CC, or by a page's slider (`--view`)."""
+        KNOBS[name](self, value)
+
+    def show_to(self, feed) -> None:
+        """Hand every note and plan from now on to a view (`live/view_feed.py`)."""
+        self.view = feed
+
+    def show_plan(self, begin: int | None, frames=()) -> None:
+        """Tell the view what the companion will play from step `begin` (None: nothing planned now)."""
+        if self.view is not None:
+            self.view.plan(begin, frames)
 
     def route(self, program=None, tempo=None) -> None:
         """Where a program change (-> a preset) and the tempo knob (-> the internal clock) go: the
@@ -214,6 +237,8 @@ class Engine:
         if on == self.part.looper.on:
             return False
         self.part.looper.set(on)
+        if not on:
+            self.show_plan(None)
         return True
 
     def mutate(self) -> bool:

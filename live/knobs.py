@@ -3,6 +3,8 @@ methods, and a line for the player; `live/controls.py` says which CC is which. K
 engine so that what a control means can be read in one place, beside the table of names."""
 from __future__ import annotations
 
+import math
+
 from ..models.preset_schema import MODES
 
 
@@ -11,8 +13,24 @@ def bars(value: int) -> int:
     return value * 9 // 128
 
 
+def temperature_at(value: int) -> float:
+    return round(0.1 + value / 127 * 1.9, 3)
+
+
+def tempo_at(value: int) -> float:
+    return round(40 + value / 127 * 200, 1)
+
+
+def density_at(value: int) -> float:
+    return round(2 ** ((value - 64) / 64), 3)
+
+
+def memory_at(value: int) -> float:
+    return round(value / 127, 3)
+
+
 def temperature(engine, value: int) -> None:
-    engine.set_temperature(round(0.1 + value / 127 * 1.9, 3))
+    engine.set_temperature(temperature_at(value))
     engine.log(f"temperature {engine.companion.temperature}")
 
 
@@ -51,7 +69,7 @@ def max_listen(engine, value: int) -> None:
 
 
 def tempo(engine, value: int) -> None:
-    bpm = round(40 + value / 127 * 200, 1)
+    bpm = tempo_at(value)
     if engine.on_tempo is None:
         engine.log("tempo knob ignored: the tempo is the DAW's (--clock midi)")
     else:
@@ -64,7 +82,7 @@ def density(engine, value: int) -> None:
     if companion.notes_per_bar is None:
         engine.log(f"density knob ignored: {companion.name}'s card records no corpus density (retrain it)")
         return
-    engine.set_density(round(2 ** ((value - 64) / 64), 3))
+    engine.set_density(density_at(value))
     engine.log(f"density {companion.notes_per_bar * companion.density_scale:.1f} notes a bar "
                f"(x{companion.density_scale} the corpus's)")
 
@@ -73,7 +91,7 @@ def memory(engine, value: int) -> None:
     if not engine.companion.remembers:
         engine.log(f"memory knob ignored: {engine.companion.name} plays whole phrases, with no memory of the session")
         return
-    engine.set_memory(round(value / 127, 3))
+    engine.set_memory(memory_at(value))
     engine.log(f"memory {engine.companion.memory_amount}: "
                f"{'the preset alone' if not value else 'borrowing from what you played'}")
 
@@ -81,3 +99,36 @@ def memory(engine, value: int) -> None:
 KNOBS = {"temperature": temperature, "answer": answer, "mode": mode, "panic": panic, "loop": loop,
          "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo, "density": density,
          "memory": memory}
+
+
+def positions(engine, bpm: float | None) -> dict[str, int]:
+    """Where each knob that holds a value stands now (0..127), as the knob's own functions read it:
+    a page's slider shows the session's state whether a CC, a flag or the page itself set it.
+    `bpm` is the internal clock's tempo (None: the DAW's clock, which no knob moves)."""
+    companion, settings = engine.companion, engine.settings
+
+    def of_bars(count: int) -> int:
+        return min(127, -(-count * 128 // 9))
+
+    stands = {"temperature": round((companion.temperature - 0.1) / 1.9 * 127),
+              "answer": of_bars(settings.answer_bars), "mode": MODES.index(settings.mode) * 43 + 21,
+              "loop": 127 if engine.part.looper.on else 0, "min_listen": of_bars(settings.min_listen_bars),
+              "max_listen": of_bars(settings.max_listen_bars),
+              "density": round(64 + 64 * math.log2(companion.density_scale)),
+              "memory": round(companion.memory_amount * 127)}
+    if bpm is not None:
+        stands["tempo"] = round((bpm - 40) / 200 * 127)
+    return {name: max(0, min(127, value)) for name, value in stands.items()}
+
+
+MOMENTARY = ("panic", "mutate")   # buttons: they act when pressed and hold no value
+
+
+def label(name: str, value: int) -> str:
+    """A knob's value in a player's words, as a page's slider shows it."""
+    in_bars = bars(value)
+    return {"temperature": f"{temperature_at(value)}", "answer": f"{in_bars} bars" if in_bars else "as the call",
+            "mode": MODES[min(2, value * 3 // 128)], "loop": "on" if value >= 64 else "off",
+            "min_listen": f"{in_bars} bars", "max_listen": f"{in_bars} bars" if in_bars else "never",
+            "tempo": f"{tempo_at(value)} bpm", "density": f"x{density_at(value)}",
+            "memory": f"{memory_at(value)}"}.get(name, "")

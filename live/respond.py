@@ -47,10 +47,10 @@ class Respond(Part):
             engine.release_all()
             variation = self.sample(self.looper.call, len(self.looper.frames), step)
             self.looper.keep(variation, self.looper.call)  # loop on, the variation is what repeats
-            self.schedule.add_frames(step, variation)
+            self.plan(step, variation)
             return
         if on_bar and self.looper.on and self.looper.frames and not self.schedule and not player.down:
-            self.schedule.add_frames(step, self.looper.frames)
+            self.plan(step, self.looper.frames)
             return
         began = player.first_start()
         if began is None or engine.answering:
@@ -73,10 +73,15 @@ class Respond(Part):
         length = bars * engine.steps_per_bar if bars else math.ceil(phrase.total_steps / per_beat) * per_beat
         frames = self.sample(phrase, length, step)
         self.looper.keep(frames, phrase)
-        self.schedule.add_frames(step, frames)
+        self.plan(step, frames)
         notes = onsets(frames)
         engine.log(f"heard {len(phrase)} notes {pitch_names(phrase.notes[:, PITCH])}; answering {len(notes)} "
                    f"notes {pitch_names(notes)} from {engine.where(step)}")
+
+    def plan(self, step: int, frames: list[set[int]]) -> None:
+        """Schedule frames from `step` on, and show them ahead of the playhead."""
+        self.schedule.add_frames(step, frames)
+        self.engine.show_plan(step, frames)
 
     def sample(self, call: NoteSequence, length: int, step: int) -> list[set[int]]:
         companion = self.engine.companion

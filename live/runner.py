@@ -55,8 +55,10 @@ class Latency:
 
 
 class Runner:
-    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None, clock_out=None, log=None):
+    def __init__(self, engine, clock, midi_in, load_companion=None, watch=None, clock_out=None, log=None,
+                 view=None):
         self.engine, self.clock, self.load_companion = engine, clock, load_companion
+        self.view = view  # a ViewFeed (`--view`): what pages asked waits there for an idle turn
         self.log = log  # a DeferredLog, printed from when nothing is due
         self.clock_out = clock_out   # --clock-out: ticks for the DAW to follow
         self.source, self.watch = midi_in, watch
@@ -121,11 +123,21 @@ class Runner:
             if batch:
                 self.handle_batch(batch)
                 continue
+            if self.view is not None and self.view.asked:
+                self.act_on_view(self.view.asked.popleft())
+                continue
             due_in = self.clock.next_step_time(self.next_step) - now
             if self.log is not None and self.log.lines and due_in > IDLE_SECONDS:
                 self.log.flush()
                 continue
             time.sleep(min(POLL_SECONDS, max(0.0, due_in)))
+
+    def act_on_view(self, request: tuple) -> None:
+        """A page's slider, button or preset picker, through the same code as its CC or program change."""
+        if request[0] == "knob":
+            self.engine.turn(request[1], request[2])
+        else:
+            self.request_program(request[1])
 
     def handle_batch(self, batch) -> None:
         """Handle queued messages in order. Under a flood, a note whose note-off is already queued

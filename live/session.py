@@ -67,7 +67,7 @@ class Session:
     card beside it), or None to keep nothing."""
 
     def __init__(self, companion, settings, record=None, say=print, warn=print, load_companion=None,
-                 keep: Path | None = None):
+                 keep: Path | None = None, view=None):
         self.companion, self.settings = companion, settings
         self.say, self.warn, self.load_companion = say, warn, load_companion
         self.record, self.keep, self.began = record, keep, time.time()
@@ -75,21 +75,31 @@ class Session:
         self.recorder = Recorder(record or keep, companion.steps_per_quarter, settings.bpm,
                                  f"musigan {companion.name}", metre) if record or keep else None
         self.engine: Engine | None = None
+        self.view = view  # a ViewServer (`--view`): the session in a browser
 
     def run(self, connection: Connection, status=None, on_ready=None, started: float | None = None) -> SessionEnd:
-        """Play until stopped. Raises PortError (nothing started) when a port cannot be opened.
+        """Play until stopped. Raises PortError or ViewError (nothing started) when a port, or the
+        view's address, cannot be opened.
         `status(engine, runner)` is a context manager shown while it plays; `on_ready(runner)` is
         called once everything listens (the demo starts its player there)."""
         started = time.perf_counter() if started is None else started
+        if self.view is not None:
+            self.view.bind()
         with contextlib.ExitStack() as ports:  # the output drains and closes first, before the input (and
             # its JACK sysex guard) leave the graph: a graph change in the drain can drop the last note-offs
+            if self.view is not None:
+                ports.callback(self.view.stop)
             before = native_threads()
             source = ports.enter_context(open_input(connection.api, connection.input))
             output = ports.enter_context(open_output(connection.api, connection.output))
             log = DeferredLog(self.say)
             engine = self.engine = Engine(self.companion, output.send, self.settings, self.recorder, log)
+            if self.view is not None:
+                engine.show_to(self.view.feed)
             watch = TransportWatch(connection.api, [source, output], log, engine.release_sounding)
             runner = self._runner(engine, source, output, connection, watch, log)
+            for line in self.view.serve(engine, runner) if self.view is not None else ():
+                self.say(line)
             scheduling = realtime_scheduling(foreign_threads(before))
             self.say(f"ready in {time.perf_counter() - started:.2f}s: {engine.companion.name} in "
                      f"{self.settings.mode} mode, listening on {source.description}, playing on "
@@ -148,7 +158,7 @@ class Session:
 
             clock_out = ClockOut(output.send, clock, engine.companion.metre)
         runner = Runner(engine, clock, source, watch=watch, clock_out=clock_out, log=log,
-                        load_companion=self.load_companion)
+                        load_companion=self.load_companion, view=self.view.feed if self.view else None)
         for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             signal.signal(ending, lambda *_: runner.stop())
         return runner

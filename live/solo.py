@@ -27,6 +27,8 @@ class Solo(Part):
         else:  # looping: it plays the loop and goes on listening to it and to the player
             frame = set(self.looper.frames[index])
             engine.companion.step(heard | frame, sample=False)
+        if index == 0 and not self.looper.resampling:  # the pass now beginning is decided: show it ahead
+            engine.show_plan(step, self.looper.frames)
         if index == 0:  # each pass strikes its notes afresh: a note held over the loop's seam is no drone
             for pitch in sorted(self.sounding):
                 engine.stop_note(pitch)

@@ -1,5 +1,6 @@
 """Strategies and helpers the test suites share (pytest puts tests/ on the path: `from support import ...`)."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,24 @@ def start_jack_play(*args, env=None, timeout: float = 60):
         time.sleep(0.02)
     assert any(line.startswith("ready in") for line in lines), "".join(lines)
     return process, lines
+
+
+DEADLINE = 60  # seconds a wait for an event may take on a busy machine
+
+
+def view_address(lines) -> str:
+    """The view's address once `musigan play --view` has printed it (`lines`: its output so far)."""
+    deadline = time.time() + DEADLINE
+    while time.time() < deadline:
+        found = [line.split()[1] for line in lines if line.startswith("view: http")]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    pytest.fail("no view address printed: " + "".join(lines))
+
+
+def port_of(address: str) -> int:
+    return int(re.search(r":(\d+)/", address).group(1))
 
 
 def run_musigan(*args, timeout=300, **kwargs):

@@ -1,0 +1,328 @@
+"""`musigan play --view`: a page in the browser showing the session as it plays, and its controls.
+
+One small, well-kept library serves it: `websockets` (no dependencies of its own, about 2 MB)
+answers the page's one plain HTTP request and then speaks WebSocket on the same port, with the
+Origin check built in. The view runs on its own thread with its own event loop; the real-time
+thread only hands it events (`live/view_feed.py`), so a page that stalls, vanishes or reconnects
+costs the session nothing.
+
+Who may connect (`check_request`):
+- it listens on 127.0.0.1 unless told otherwise;
+- the Host header must name the address it serves (a DNS-rebinding page in the same browser names
+  its own host, and is refused);
+- the WebSocket's Origin must be the page's own (another site's page is refused);
+- on any address but loopback, every request needs the token printed in the view's address;
+- the page may not be framed by another site (X-Frame-Options, frame-ancestors).
+"""
+from __future__ import annotations
+
+import asyncio
+import errno
+import hmac
+import http
+import ipaddress
+import json
+import secrets
+import socket
+import threading
+import time
+from importlib import resources
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Response
+
+from ..models.music_words import PITCH_CLASSES
+from ..models.tonality import KEYS
+from .controls import CONTROLS
+from .knobs import KNOBS, MOMENTARY, label, positions
+from .performance import voice_rank
+from .view_feed import ViewFeed
+
+FRAME_SECONDS = 0.05     # the page is sent what changed 20 times a second
+HISTORY = 4000           # note changes a page that (re)connects is sent, to draw what it missed
+CLIENT_FRAMES = 64       # frames waiting for one page; a page that falls behind loses the oldest
+MAX_MESSAGE = 1024       # bytes a page's message may have; longer ones get an error frame
+MAX_FRAME = 65536        # past this the connection itself is closed (1009, message too big)
+MAX_PAGES = 8
+SECURITY_HEADERS = (("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"))
+
+
+class ViewError(ValueError):
+    """The view cannot be served as asked (an address that is not this machine's), in one line."""
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def bind(host: str, port: int) -> tuple[socket.socket, str | None]:
+    """A listening socket on `host`:`port`, or on a free port when that one is taken (with the line
+    that says so). Raises ViewError for an address this machine does not have."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for attempt in (port, 0):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, attempt))
+        except OSError as exc:
+            sock.close()
+            if exc.errno == errno.EADDRINUSE and attempt:
+                continue
+            raise ViewError(f"--view-host {host}: cannot serve there ({exc.strerror or exc})") from None
+        sock.listen(16)
+        sock.setblocking(False)
+        moved = f"view: port {port} is taken; serving on {sock.getsockname()[1]} instead" if attempt != port else None
+        return sock, moved
+    raise AssertionError("unreachable: port 0 is always free")
+
+
+class ViewServer:
+    """The view of one session: `bind()` takes its port before anything else starts (so a bad
+    address is refused first), `serve(engine, runner)` shows that session, `stop()` ends it."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 8765, presets: tuple[str, ...] = (),
+                 open_browser: bool = False):
+        self.host, self.port, self.presets, self.open_browser = host, port, presets, open_browser
+        self.token = None if is_loopback(host) else secrets.token_urlsafe(16)
+        self.page = resources.files(__package__).joinpath("view_page.html").read_bytes()
+        self.feed = ViewFeed()
+        self.engine = self.runner = None
+        self.pages: set[asyncio.Queue] = set()
+        self.history: list[list] = []
+        self.plan: dict = {"type": "plan", "begin": None, "notes": []}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.thread: threading.Thread | None = None
+        self.socket: socket.socket | None = None
+        self.stopping: asyncio.Event | None = None
+        self.moved: str | None = None
+        self.page_opened = threading.Event()
+
+    # --- where -------------------------------------------------------------------------------------
+    def bind(self) -> None:
+        """Take the port (another free one when it is taken). Raises ViewError."""
+        self.socket, self.moved = bind(self.host, self.port)
+        self.port = self.socket.getsockname()[1]
+
+    def serve(self, engine, runner) -> list[str]:
+        """Show this session; returns the lines to print (where the page is; a port that moved)."""
+        self.engine, self.runner = engine, runner
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._serve, args=(ready,), name="musigan view", daemon=True)
+        self.thread.start()
+        ready.wait(10)
+        if self.open_browser:
+            import webbrowser
+
+            webbrowser.open(self.address)
+        return ([self.moved] if self.moved else []) + [f"view: {self.address}"]
+
+    @property
+    def address(self) -> str:
+        shown = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        shown = f"[{shown}]" if ":" in shown else shown
+        return f"http://{shown}:{self.port}/" + (f"?token={self.token}" if self.token else "")
+
+    def stop(self) -> None:
+        if self.loop is not None and self.stopping is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.stopping.set)
+        if self.thread is not None:
+            self.thread.join(5)
+        elif self.socket is not None:  # bound, never served (the ports would not open)
+            self.socket.close()
+
+    # --- who may connect ---------------------------------------------------------------------------
+    def check_request(self, headers, path: str) -> str | None:
+        """Why a request is refused (None: it may go on): its Host, its Origin, its token."""
+        host = headers.get("Host", "")
+        if self.token is None:
+            allowed = {f"{name}:{self.port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+            if host not in allowed:
+                return f"Host {host!r} is not this view's address"
+        else:
+            given = parse_qs(urlsplit(path).query).get("token", [""])[0]
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                return "this view needs the token printed in its address"
+        origin = headers.get("Origin")
+        if origin is not None and origin != f"http://{host}":
+            return f"Origin {origin!r} is not this view's page"
+        return None
+
+    def process_request(self, connection, request):
+        path = urlsplit(request.path).path
+        if path not in ("/", "/session"):
+            return self._response(http.HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
+        refusal = self.check_request(request.headers, request.path)
+        if refusal:
+            return self._response(http.HTTPStatus.FORBIDDEN, refusal.encode(), "text/plain; charset=utf-8")
+        if path == "/" and "upgrade" not in request.headers.get("Connection", "").lower():
+            return self._response(http.HTTPStatus.OK, self.page, "text/html; charset=utf-8",
+                                  request.headers.get("Host", ""))
+        if path == "/" or len(self.pages) >= MAX_PAGES:
+            return self._response(http.HTTPStatus.FORBIDDEN, b"no more pages", "text/plain; charset=utf-8")
+        return None  # the WebSocket handshake goes on
+
+    @staticmethod
+    def _response(status: http.HTTPStatus, body: bytes, kind: str, host: str = "") -> Response:
+        policy = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                  f"connect-src 'self' ws://{host}; frame-ancestors 'none'")
+        headers = Headers([("Content-Type", kind), ("Content-Length", str(len(body))), ("Connection", "close"),
+                           ("Content-Security-Policy", policy), *SECURITY_HEADERS])
+        return Response(status.value, status.phrase, headers, body)
+
+    # --- serving -----------------------------------------------------------------------------------
+    def _serve(self, ready: threading.Event) -> None:
+        self.loop = asyncio.new_event_loop()
+        try:
+            self.loop.run_until_complete(self._main(ready))
+        finally:
+            self.loop.close()
+
+    async def _main(self, ready: threading.Event) -> None:
+        self.stopping = asyncio.Event()
+        async with serve(self._page, sock=self.socket, process_request=self.process_request,
+                         max_size=MAX_FRAME, compression=None, server_header=None):
+            ready.set()
+            frames = asyncio.create_task(self._frames())
+            await self.stopping.wait()
+            frames.cancel()
+
+    async def _frames(self) -> None:
+        """Every FRAME_SECONDS: what the session handed over, and where it stands, to every page."""
+        while True:
+            messages = self._messages(self.feed.take()) + [self.state()]
+            for queue in self.pages:
+                for message in messages:
+                    offer(queue, message)
+            await asyncio.sleep(FRAME_SECONDS)
+
+    def _messages(self, events: list) -> list[dict]:
+        """Events as messages, in the order they happened: note changes together until a plan."""
+        messages: list[dict] = []
+        for event in events:
+            if event[0] == "note":
+                if not messages or messages[-1]["type"] != "notes":
+                    messages.append({"type": "notes", "events": []})
+                messages[-1]["events"].append(list(event[1:]))
+                self.history.append(list(event[1:]))
+            else:
+                self.plan = plan_message(*event[1:])
+                messages.append(self.plan)
+        del self.history[:-HISTORY]
+        return messages
+
+    async def _page(self, connection) -> None:
+        """One page: the session so far, then every frame, while its messages are read and acted on."""
+        queue: asyncio.Queue = asyncio.Queue(CLIENT_FRAMES)
+        for message in (self.hello(), {"type": "notes", "events": self.history}, self.plan):
+            offer(queue, message)
+        self.pages.add(queue)
+        self.page_opened.set()
+        sender = asyncio.create_task(send_all(connection, queue))
+        try:
+            async for raw in connection:
+                reply = self.act(raw)
+                if reply is not None:
+                    offer(queue, reply)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.pages.discard(queue)
+            sender.cancel()
+
+    def act(self, raw) -> dict | None:
+        """A page's message: a knob turned or a preset picked (handed to the real-time loop), or an
+        error frame saying what was wrong with it; nothing else changes."""
+        request = parse_request(raw, self.presets)
+        if isinstance(request, str):
+            return {"type": "error", "error": request}
+        self.feed.ask(request)
+        return None
+
+    # --- what a page is told -----------------------------------------------------------------------
+    def hello(self) -> dict:
+        companion = self.engine.companion
+        return {"type": "hello", "presets": list(self.presets), "steps_per_quarter": companion.steps_per_quarter,
+                "steps_per_beat": companion.metre.steps_per_beat(companion.steps_per_quarter),
+                "steps_per_bar": self.engine.steps_per_bar,
+                "controls": {name: {"what": CONTROLS[name][1], "button": name in MOMENTARY} for name in KNOBS}}
+
+    def state(self) -> dict:
+        engine, clock = self.engine, self.runner.clock
+        position = clock.position(time.perf_counter()) if clock.running else engine.position
+        bpm = getattr(clock, "bpm", None)
+        stands = positions(engine, bpm if engine.on_tempo is not None else None)
+        belief = engine.key_tracker.belief   # None until a few notes name a key
+        best = int(belief.chances.argmax()) if belief is not None else 0
+        tonic, mode = KEYS[best]
+        return {"type": "state", "position": round(float(position), 3), "running": bool(clock.running),
+                "bpm": round(bpm, 1) if bpm else None, "mode": engine.settings.mode,
+                "preset": engine.companion.name, "heard": engine.notes_in, "played": engine.tracker.sent_on,
+                "key": f"{PITCH_CLASSES[tonic]} {mode}" if belief is not None else None,
+                "key_confidence": round(float(belief.chances[best]), 2) if belief is not None else None,
+                "temperature": engine.companion.temperature,
+                "knobs": stands, "labels": {name: label(name, value) for name, value in stands.items()} | {
+                    "temperature": f"{engine.companion.temperature:g}", "memory": f"{engine.companion.memory_amount:g}",
+                    "density": f"x{engine.companion.density_scale:g}"} | ({"tempo": f"{bpm:g} bpm"} if "tempo" in stands else {}),
+                "where": engine.where(position)}
+
+
+def parse_request(raw, presets: tuple[str, ...]) -> tuple | str:
+    """("knob", name, value) or ("program", n) from a page's message, or what is wrong with it."""
+    if isinstance(raw, bytes):
+        return "send text frames of JSON, not binary"
+    if len(raw.encode()) > MAX_MESSAGE:
+        return f"message too long ({len(raw.encode())} bytes; at most {MAX_MESSAGE})"
+    try:
+        message = json.loads(raw)
+    except ValueError:
+        return "not JSON"
+    if not isinstance(message, dict):
+        return "expected a JSON object"
+    kind, value = message.get("type"), message.get("value")
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"value must be a whole number, got {value!r}"
+    if kind == "knob":
+        name = message.get("name")
+        if name not in KNOBS:
+            return f"unknown control {name!r}; known: {', '.join(KNOBS)}"
+        if not 0 <= value <= 127:
+            return f"{name} must be 0..127, got {value}"
+        return ("knob", name, value)
+    if kind == "program":
+        if not 0 <= value < len(presets):
+            return f"program must be 0..{len(presets) - 1}, got {value}"
+        return ("program", value)
+    return f"unknown message type {kind!r}; known: knob, program"
+
+
+def plan_message(begin: int | None, frames) -> dict:
+    """The plan as notes (pitch, start, end, voice): each pitch's runs of consecutive frames."""
+    notes, started = [], {}
+    for offset, frame in enumerate(list(frames) + [frozenset()]):
+        for pitch in [p for p in started if p not in frame]:
+            notes.append([pitch, begin + started.pop(pitch), begin + offset, voice_rank(pitch, frames[offset - 1])])
+        for pitch in frame:
+            started.setdefault(pitch, offset)
+    return {"type": "plan", "begin": begin, "notes": notes}
+
+
+def offer(queue: asyncio.Queue, message: dict) -> None:
+    """Queue a frame for a page; when the page has fallen behind, its oldest frame gives way."""
+    if queue.full():
+        queue.get_nowait()
+    queue.put_nowait(message)
+
+
+async def send_all(connection, queue: asyncio.Queue) -> None:
+    try:
+        while True:
+            await connection.send(json.dumps(await queue.get(), separators=(",", ":")))
+    except ConnectionClosed:
+        pass
