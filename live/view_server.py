@@ -41,7 +41,8 @@ from .knobs import KNOBS, MOMENTARY, label, positions
 from .performance import voice_rank
 from .view_feed import ViewFeed
 
-FRAME_SECONDS = 0.05     # the page is sent what changed 20 times a second
+FRAME_SECONDS = 0.05     # the page is sent the notes that changed 20 times a second
+STATE_EVERY = 2          # and where the session stands every other frame (its playhead glides between)
 HISTORY = 4000           # note changes a page that (re)connects is sent, to draw what it missed
 CLIENT_FRAMES = 64       # frames waiting for one page; a page that falls behind loses the oldest
 MAX_MESSAGE = 1024       # bytes a page's message may have; longer ones get an error frame
@@ -194,12 +195,16 @@ class ViewServer:
             frames.cancel()
 
     async def _frames(self) -> None:
-        """Every FRAME_SECONDS: what the session handed over, and where it stands, to every page."""
+        """Every FRAME_SECONDS: what the session handed over, and where it stands, to every page (with
+        no page open, only the history a page will be sent when it opens is kept)."""
+        frame = 0
         while True:
-            messages = self._messages(self.feed.take()) + [self.state()]
-            for queue in self.pages:
-                for message in messages:
-                    offer(queue, message)
+            messages = self._messages(self.feed.take())
+            if self.pages:
+                for message in messages + ([self.state()] if frame % STATE_EVERY == 0 else []):
+                    for queue in self.pages:
+                        offer(queue, message)
+            frame += 1
             await asyncio.sleep(FRAME_SECONDS)
 
     def _messages(self, events: list) -> list[dict]:
