@@ -118,11 +118,13 @@ class ViewServer:
         self.thread = threading.Thread(target=self._serve, args=(ready,), name="musigan view", daemon=True)
         self.thread.start()
         ready.wait(10)
+        lines = ([self.moved] if self.moved else []) + [f"view: {self.address}"]
         if self.open_browser:
             import webbrowser
 
-            webbrowser.open(self.address)
-        return ([self.moved] if self.moved else []) + [f"view: {self.address}"]
+            if not webbrowser.open(self.address):
+                lines.append("view: no browser could be opened here; open the address above in one")
+        return lines
 
     @property
     def address(self) -> str:

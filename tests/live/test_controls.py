@@ -237,3 +237,29 @@ def test_the_memory_knob_makes_an_answer_borrow_the_call_and_is_ignored_by_a_gan
     assert answer_intervals(127) > answer_intervals(0) + 0.2
     engine, _ = session([cc(0, "memory", 127)], 8, preset="bach-gan")
     assert engine.companion.memory_amount == 0.0
+
+
+def test_a_knob_read_back_from_the_session_turns_it_to_the_same_setting():
+    """The view's sliders stand where `positions` says: turning a knob to that value again must leave
+    the session as it was, for every value the knob can take."""
+    from musigan.live.knobs import MOMENTARY, positions
+
+    engine = Engine(companion_for(get_preset("folk-lstm"), seed=1), MemoryOutput(SimulatedClock()).send,
+                    LiveSettings(mode="respond"))
+    clock = {"bpm": 100.0}
+    engine.route(tempo=lambda bpm: clock.update(bpm=bpm))  # where the internal clock would glide to
+
+    def setting(name):
+        companion, settings = engine.companion, engine.settings
+        return {"temperature": companion.temperature, "answer": settings.answer_bars, "mode": settings.mode,
+                "loop": engine.part.looper.on, "min_listen": settings.min_listen_bars,
+                "max_listen": settings.max_listen_bars, "density": companion.density_scale,
+                "memory": companion.memory_amount, "tempo": clock["bpm"]}[name]
+
+    for name in sorted(set(positions(engine, clock["bpm"])) - set(MOMENTARY)):
+        for value in range(0, 128, 7):
+            engine.turn(name, value)
+            before = setting(name)
+            stands = positions(engine, clock["bpm"])[name]
+            engine.turn(name, stands)
+            assert setting(name) == (pytest.approx(before) if isinstance(before, float) else before), (name, value, stands)
