@@ -22,9 +22,9 @@ def register(commands):
                     "files are never written.")
     add_preset_options(train)
     train.add_argument("--from", dest="base", nargs="+", metavar=("PRESET", "FOLDER"),
-                       help="make the named preset one of your own: PRESET's model fine-tuned on FOLDER (a "
-                            "folder of MIDI or MusicXML, or corpus:NAME) or, without one, on your part of the takes "
-                            "`musigan play` kept; written to your presets folder, no YAML needed")
+                       help="make the named preset one of your own: PRESET's model fine-tuned on the FOLDERs (of "
+                            "MIDI or MusicXML, or corpus:NAME; as many as you like) or, without one, on your part of "
+                            "the takes `musigan play` kept; written to your presets folder, no YAML needed")
     train.add_argument("--minutes", type=number(float, 0.5, 600), default=5.0,
                        help="with --from: the whole fine-tune's time budget, calibration included (default 5)")
     train.add_argument("--epochs", type=number(int, 1), help="override the preset's epoch count")

@@ -46,6 +46,8 @@ class Data:
     metres: list = key(meaning="keep only pieces in these metres, e.g. ['4/4', '3/4'] (empty: all)", factory=list)
     part: str = key("", "keep only the part (MIDI track) of this name, e.g. player: your part of a kept take "
                         "('': every part)")
+    more_sources: list = key(meaning="more sources read with `source` as one corpus, each as `source` is "
+                                     "(`train NAME --from PRESET A B` writes them)", factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

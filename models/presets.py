@@ -66,6 +66,11 @@ class Preset:
         """The data source, readable from any working directory."""
         return resolve_source(self.config.data.source, self.source_folder)
 
+    def sources(self) -> list[str]:
+        """The data source and `more_sources`, each readable from any working directory."""
+        return [self.source()] + [resolve_source(str(more), self.source_folder)
+                                  for more in self.config.data.more_sources]
+
     def card(self) -> dict:
         if not self.card_file.exists():
             raise PresetError(f"{self.origin}: {self.name}: not trained yet, no model card at {self.card_file} "

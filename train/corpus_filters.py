@@ -16,11 +16,24 @@ def preset_corpus(preset, progress: bool = False, source: str | None = None) -> 
     """The preset's corpus (or `source` read as the preset reads its own), filtered; and how many
     pieces each filter removed. SourceError, naming the filter, when one leaves nothing."""
     data = preset.config.data
-    corpus = load_corpus(source or preset.source(), steps_per_quarter=data.steps_per_quarter,
-                         include_drums=data.drums, progress=progress)
+    corpus = combined([load_corpus(one, steps_per_quarter=data.steps_per_quarter, include_drums=data.drums,
+                                   progress=progress) for one in ([source] if source else preset.sources())])
     if data.part:
         corpus = replace(corpus, pieces=[only_part(p, data.part) for p in corpus.pieces])
     return filtered(corpus, data)
+
+
+def combined(corpora: list[Corpus]) -> Corpus:
+    """Several sources as one corpus: their pieces side by side, each in the split it had."""
+    if len(corpora) == 1:
+        return corpora[0]
+    readers: dict[str, int] = {}
+    for corpus in corpora:
+        for reader, count in corpus.readers.items():
+            readers[reader] = readers.get(reader, 0) + count
+    return Corpus(" + ".join(c.source for c in corpora), [p for c in corpora for p in c.pieces],
+                  [s for c in corpora for s in c.splits], [s for c in corpora for s in c.skipped],
+                  all(c.from_cache for c in corpora), readers)
 
 
 def only_part(piece, part: str):

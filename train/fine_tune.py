@@ -24,24 +24,30 @@ def fine_tune_preset(name: str, base_name: str, folders: list[str], minutes: flo
                           "music; start from a language-model preset (folk-lstm, bach-harmony ...)")
     if not base.trained:
         raise PresetError(f"--from {base_name}: not trained yet (run `musigan train {base_name}` first)")
-    if len(folders) > 1:
-        raise PresetError(f"{' '.join(folders)}: name one folder (or none, for your kept takes)")
-    if folders and folders[0].startswith(("corpus:", "jsb:")):  # music21's corpus, a JSB split: as a preset names it
-        source, part = folders[0], ""
-    elif folders:
-        source, part = Path(folders[0]).resolve(), ""
-        if not source.exists():
-            raise PresetError(f"{folders[0]}: no such folder or file")
+    if folders:
+        sources, part = [source_named(folder) for folder in folders], ""
     else:
-        source, part = user_sessions_dir(), PLAYER_TRACK
-        if not any(source.glob("*.mid")):
-            raise PresetError(f"no takes kept yet in {source}: play with `musigan play` first, or name a folder")
+        sources, part = [str(user_sessions_dir())], PLAYER_TRACK
+        if not any(user_sessions_dir().glob("*.mid")):
+            raise PresetError(f"no takes kept yet in {sources[0]}: play with `musigan play` first, or name a folder")
     entry = base.config.as_dict()
     entry["description"] = (f"{base.name} fine-tuned for {minutes:g} minutes on "
-                            f"{'your kept takes (your part)' if part else source}")
+                            f"{'your kept takes (your part)' if part else ', '.join(sources)}")
     entry["weights"] = None
-    entry["data"] = {**entry["data"], "source": str(source), "part": part, "max_pieces": 0}
+    entry["data"] = {**entry["data"], "source": sources[0], "more_sources": sources[1:], "part": part,
+                     "max_pieces": 0}
     training = entry["training"]
     entry["training"] = {**training, "max_minutes": minutes, "epochs": 1000, "sample_every": 0,
                          "learning_rate": training["learning_rate"] / 2}
     return validate(name, entry, user_presets_dir() / f"{name}.json"), base
+
+
+def source_named(folder: str) -> str:
+    """A FOLDER as the new preset's card names it: music21's corpus and a JSB split as a preset names
+    them, a folder or file by its whole path (PresetError when it is not there)."""
+    if folder.startswith(("corpus:", "jsb:")):
+        return folder
+    path = Path(folder).resolve()
+    if not path.exists():
+        raise PresetError(f"{folder}: no such folder or file")
+    return str(path)

@@ -65,3 +65,19 @@ def test_train_says_what_the_filters_removed_and_stops_when_one_leaves_nothing(t
     assert len(nothing.stderr.strip().splitlines()) == 1 and not (tmp_path / "run" / "state.json").exists()
     bad = run_musigan("train", "messy", "--config", config(tmp_path, folder, single_instrument="'yes'"))
     assert bad.returncode == 2 and "data.single_instrument: expected true or false, got 'yes'" in bad.stderr
+
+
+def test_a_preset_of_your_own_from_several_folders_reads_them_all_as_one_corpus(tmp_path):
+    from musigan.train.fine_tune import fine_tune_preset
+
+    folders = [tmp_path / "reels", tmp_path / "waltzes"]
+    for index, folder in enumerate(folders):
+        folder.mkdir()
+        for number in range(3 + index):
+            tune(folder / f"{folder.name}-{number}.mid", 8, metre=(3, 4) if index else (4, 4))
+    preset, _ = fine_tune_preset("mine", "folk-lstm", [str(f) for f in folders], minutes=1)
+    assert preset.sources() == [str(f.resolve()) for f in folders]
+    corpus, _ = preset_corpus(preset)
+    assert sorted(p.name for p in corpus.pieces) == [f"reels-{n}" for n in range(3)] + [f"waltzes-{n}" for n in range(4)]
+    missing = run_musigan("train", "mine", "--from", "folk-lstm", str(folders[0]), str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "nowhere: no such folder or file" in missing.stderr
