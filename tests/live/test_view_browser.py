@@ -79,3 +79,29 @@ def test_the_view_draws_the_demo_and_its_plan_and_its_controls_act(jack_server, 
     finally:
         process.terminate()
         process.wait(DEADLINE)
+
+
+def test_the_harmonized_demo_scrolls_by(jack_server, browser, tmp_path):
+    """`musigan play --demo --view` as a new user runs it: the chorale's melody and the voices under it
+    drawn, moving left as the playhead goes on."""
+    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--demo", "--api", "jack", "--view",
+                                "--view-port", "0", "--record", str(tmp_path / "demo.mid")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    try:
+        browser.open(view_address(lines))
+        view = "window.musiganView"
+        first = browser.wait_for(f"{view}.drawn.filter(n => n.who === 'companion').length >= 6 && "
+                                 f"{view}.drawn.some(n => n.who === 'player') && "
+                                 f"{{note: {view}.drawn.find(n => n.who === 'player'), at: {view}.position}}", DEADLINE)
+        assert browser.evaluate("document.getElementById('mode').textContent") == "harmonize"
+        voices = browser.evaluate(f"[...new Set({view}.drawn.filter(n => n.who === 'companion').map(n => n.y))].length")
+        assert voices >= 3, "the voices under the melody are drawn on their own rows"
+        note = first["note"]
+        later = browser.wait_for(f"{view}.position > {first['at']} + 4 && {view}.drawn.find(n => n.who === 'player' "
+                                 f"&& n.pitch === {note['pitch']} && Math.abs(n.y - {note['y']}) < 1)", DEADLINE)
+        assert later["x0"] < note["x0"], "the roll scrolls: a note drawn moves left as the playhead goes on"
+    finally:
+        process.terminate()
+        process.wait(DEADLINE)
