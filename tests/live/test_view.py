@@ -7,7 +7,7 @@ import time
 
 import pytest
 from support import DEADLINE, port_of, run_musigan, start_jack_play, view_address
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 def session_socket(port: int, token: str = "", origin: str | None = None, **kwargs):
@@ -100,6 +100,13 @@ def test_a_slider_turns_the_knob_and_a_bad_message_changes_nothing(viewed_sessio
             assert error["error"]
         after = receive_until(ws, lambda m: m["type"] == "state")
         assert after["temperature"] == before["temperature"] and after["knobs"] == before["knobs"]
+    with session_socket(port) as flood:  # past 64 KB the connection itself closes: message too big
+        flood.send("x" * 70_000)
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                flood.recv(timeout=DEADLINE)
+        assert closed.value.rcvd.code == 1009
+    with session_socket(port) as ws:
         ws.send(json.dumps({"type": "knob", "name": "temperature", "value": 127}))
         turned = receive_until(ws, lambda m: m["type"] == "state" and m["temperature"] == 2.0)
         assert turned["knobs"]["temperature"] == 127 and turned["labels"]["temperature"] == "2"
