@@ -129,7 +129,7 @@ class Sweep:
         winner, name = ranked[0], f"{self.base.name}-sweep"
         folder = self.out / winner["folder"]
         config = copy.deepcopy(json.loads((folder / f"{winner['name']}.json").read_text())["config"])
-        config["data"]["source"] = self.base.source()  # readable from the sweep folder
+        config["data"]["source"], *config["data"]["more_sources"] = self.base.sources()  # readable from the sweep folder
         config.pop("weights", None)
         (self.out / "winner.yaml").write_text(yaml.safe_dump({name: config}, sort_keys=False))
         for suffix in (".npz", ".json"):
