@@ -203,11 +203,21 @@ class ViewServer:
         while True:
             messages = self._messages(self.feed.take())
             if self.pages:
-                for message in messages + ([self.state()] if frame % STATE_EVERY == 0 else []):
+                for message in messages + self._state_now(frame):
                     for queue in self.pages:
                         offer(queue, message)
             frame += 1
             await asyncio.sleep(FRAME_SECONDS)
+
+    def _state_now(self, frame: int) -> list[dict]:
+        """Where the session stands, every STATE_EVERY frames. It is read while the real-time thread
+        runs on: a read caught mid-change (a preset swapped in) skips one frame, never the view."""
+        if frame % STATE_EVERY:
+            return []
+        try:
+            return [self.state()]
+        except (AttributeError, KeyError, IndexError, ValueError, TypeError):
+            return []
 
     def _messages(self, events: list) -> list[dict]:
         """Events as messages, in the order they happened: note changes together until a plan."""
