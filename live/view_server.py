@@ -25,7 +25,6 @@ import json
 import secrets
 import socket
 import threading
-import time
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,18 +33,13 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Response
 
-from ..models.music_words import PITCH_CLASSES
-from ..models.tonality import KEYS
-from .controls import CONTROLS
-from .knobs import KNOBS, MOMENTARY, label, positions
-from .performance import voice_rank
 from .view_feed import ViewFeed
+from .view_messages import hello, parse_request, plan_message, state
 
 FRAME_SECONDS = 0.05     # the page is sent the notes that changed 20 times a second
 STATE_EVERY = 2          # and where the session stands every other frame (its playhead glides between)
 HISTORY = 4000           # note changes a page that (re)connects is sent, to draw what it missed
 CLIENT_FRAMES = 64       # frames waiting for one page; a page that falls behind loses the oldest
-MAX_MESSAGE = 1024       # bytes a page's message may have; longer ones get an error frame
 MAX_FRAME = 65536        # past this the connection itself is closed (1009, message too big)
 MAX_PAGES = 8
 SECURITY_HEADERS = (("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
@@ -215,7 +209,7 @@ class ViewServer:
         if frame % STATE_EVERY:
             return []
         try:
-            return [self.state()]
+            return [state(self.engine, self.runner.clock)]
         except (AttributeError, KeyError, IndexError, ValueError, TypeError):
             return []
 
@@ -237,7 +231,7 @@ class ViewServer:
     async def _page(self, connection) -> None:
         """One page: the session so far, then every frame, while its messages are read and acted on."""
         queue: asyncio.Queue = asyncio.Queue(CLIENT_FRAMES)
-        for message in (self.hello(), {"type": "notes", "events": self.history}, self.plan):
+        for message in (hello(self.engine, self.presets), {"type": "notes", "events": self.history}, self.plan):
             offer(queue, message)
         self.pages.add(queue)
         self.page_opened.set()
@@ -261,74 +255,6 @@ class ViewServer:
             return {"type": "error", "error": request}
         self.feed.ask(request)
         return None
-
-    # --- what a page is told -----------------------------------------------------------------------
-    def hello(self) -> dict:
-        companion = self.engine.companion
-        return {"type": "hello", "presets": list(self.presets), "steps_per_quarter": companion.steps_per_quarter,
-                "steps_per_beat": companion.metre.steps_per_beat(companion.steps_per_quarter),
-                "steps_per_bar": self.engine.steps_per_bar,
-                "controls": {name: {"what": CONTROLS[name][1], "button": name in MOMENTARY} for name in KNOBS}}
-
-    def state(self) -> dict:
-        engine, clock = self.engine, self.runner.clock
-        position = clock.position(time.perf_counter()) if clock.running else engine.position
-        bpm = getattr(clock, "bpm", None)
-        stands = positions(engine, bpm if engine.on_tempo is not None else None)
-        belief = engine.key_tracker.belief   # None until a few notes name a key
-        best = int(belief.chances.argmax()) if belief is not None else 0
-        tonic, mode = KEYS[best]
-        return {"type": "state", "position": round(float(position), 3), "running": bool(clock.running),
-                "bpm": round(bpm, 1) if bpm else None, "mode": engine.settings.mode,
-                "preset": engine.companion.name, "heard": engine.notes_in, "played": engine.tracker.sent_on,
-                "key": f"{PITCH_CLASSES[tonic]} {mode}" if belief is not None else None,
-                "key_confidence": round(float(belief.chances[best]), 2) if belief is not None else None,
-                "temperature": engine.companion.temperature,
-                "knobs": stands, "labels": {name: label(name, value) for name, value in stands.items()} | {
-                    "temperature": f"{engine.companion.temperature:g}", "memory": f"{engine.companion.memory_amount:g}",
-                    "density": f"x{engine.companion.density_scale:g}"} | ({"tempo": f"{bpm:g} bpm"} if "tempo" in stands else {}),
-                "where": engine.where(position)}
-
-
-def parse_request(raw, presets: tuple[str, ...]) -> tuple | str:
-    """("knob", name, value) or ("program", n) from a page's message, or what is wrong with it."""
-    if isinstance(raw, bytes):
-        return "send text frames of JSON, not binary"
-    if len(raw.encode()) > MAX_MESSAGE:
-        return f"message too long ({len(raw.encode())} bytes; at most {MAX_MESSAGE})"
-    try:
-        message = json.loads(raw)
-    except ValueError:
-        return "not JSON"
-    if not isinstance(message, dict):
-        return "expected a JSON object"
-    kind, value = message.get("type"), message.get("value")
-    if isinstance(value, bool) or not isinstance(value, int):
-        return f"value must be a whole number, got {value!r}"
-    if kind == "knob":
-        name = message.get("name")
-        if name not in KNOBS:
-            return f"unknown control {name!r}; known: {', '.join(KNOBS)}"
-        if not 0 <= value <= 127:
-            return f"{name} must be 0..127, got {value}"
-        return ("knob", name, value)
-    if kind == "program":
-        if not 0 <= value < len(presets):
-            return f"program must be 0..{len(presets) - 1}, got {value}"
-        return ("program", value)
-    return f"unknown message type {kind!r}; known: knob, program"
-
-
-def plan_message(begin: int | None, frames) -> dict:
-    """The plan as notes (pitch, start, end, voice): each pitch's runs of consecutive frames."""
-    notes, started = [], {}
-    for offset, frame in enumerate(list(frames) + [frozenset()]):
-        for pitch in [p for p in started if p not in frame]:
-            notes.append([pitch, begin + started.pop(pitch), begin + offset, voice_rank(pitch, frames[offset - 1])])
-        for pitch in frame:
-            started.setdefault(pitch, offset)
-    return {"type": "plan", "begin": begin, "notes": notes}
-
 
 def offer(queue: asyncio.Queue, message: dict) -> None:
     """Queue a frame for a page; when the page has fallen behind, its oldest frame gives way."""
