@@ -57,6 +57,18 @@ def is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def network_address() -> str:
+    """This computer's address on its network (what a tablet beside it opens), or 127.0.0.1 when it
+    has none. A UDP socket pointed at a documentation address sends nothing; it only asks the system
+    which of its addresses would be used."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
 def bind(host: str, port: int) -> tuple[socket.socket, str | None]:
     """A listening socket on `host`:`port`, or on a free port when that one is taken (with the line
     that says so). Raises ViewError for an address this machine does not have."""
@@ -122,7 +134,7 @@ class ViewServer:
 
     @property
     def address(self) -> str:
-        shown = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        shown = network_address() if self.host in ("0.0.0.0", "::") else self.host
         shown = f"[{shown}]" if ":" in shown else shown
         return f"http://{shown}:{self.port}/" + (f"?token={self.token}" if self.token else "")
 
