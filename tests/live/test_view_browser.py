@@ -100,7 +100,7 @@ def test_the_harmonized_demo_scrolls_by(jack_server, browser, tmp_path):
         assert voices >= 3, "the voices under the melody are drawn on their own rows"
         note = first["note"]
         later = browser.wait_for(f"{view}.position > {first['at']} + 4 && {view}.drawn.find(n => n.who === 'player' "
-                                 f"&& n.pitch === {note['pitch']} && Math.abs(n.y - {note['y']}) < 1)", DEADLINE)
+                                 f"&& n.pitch === {note['pitch']} && n.start === {note['start']})", DEADLINE)
         assert later["x0"] < note["x0"], "the roll scrolls: a note drawn moves left as the playhead goes on"
     finally:
         process.terminate()
