@@ -14,8 +14,11 @@ from support import DEADLINE, view_address
 # `.ci/run` installs Chromium and sets this: there a browser test that skips is a failure.
 REQUIRE_BROWSER = os.environ.get("MUSIGAN_REQUIRE_BROWSER") == "1"
 
-PIXEL = """(() => {{ const c = document.getElementById('roll'), r = window.devicePixelRatio || 1;
-  const d = c.getContext('2d').getImageData(Math.round(({x}) * r), Math.round(({y}) * r), 1, 1).data;
+# the colour at the middle of the last frame's note that `pick` chooses, read in the same task as
+# that frame's record of what it drew (the next frame may scroll, or widen the pitch range)
+PIXEL = """(() => {{ const v = window.musiganView, n = {pick};
+  const c = document.getElementById('roll'), r = window.devicePixelRatio || 1;
+  const d = c.getContext('2d').getImageData(Math.round((n.x0 + n.x1) / 2 * r), Math.round(n.y * r), 1, 1).data;
   return [d[0], d[1], d[2]]; }})()"""
 BACKGROUND = ([16, 18, 22], [21, 24, 30])  # the roll's two row shades
 
@@ -56,12 +59,13 @@ def test_the_view_draws_the_demo_and_its_plan_and_its_controls_act(jack_server, 
         plan = browser.wait_for(f"{view}.plan.length > 0 && {view}.plan.some(n => n.x0 > {view}.playheadX + 20)"
                                 f" && {{plan: {view}.plan, head: {view}.playheadX}}", DEADLINE)
         assert all(note["x1"] > plan["head"] for note in plan["plan"]), "only what is still to come is drawn as plan"
-        ahead = max(plan["plan"], key=lambda note: note["x0"])
-        assert browser.evaluate(PIXEL.format(x=(ahead["x0"] + ahead["x1"]) / 2, y=ahead["y"])) not in BACKGROUND
+        ahead = "v.plan.reduce((a, b) => (b.x0 > a.x0 ? b : a))"
+        assert browser.evaluate(PIXEL.format(pick=ahead)) not in BACKGROUND, "the plan is drawn, not only listed"
         drawn = browser.wait_for(f"{view}.drawn.some(n => n.who === 'player') && "
                                  f"{view}.drawn.some(n => n.who === 'companion') && {view}.drawn", DEADLINE)
-        player = next(note for note in drawn if note["who"] == "player")
-        assert browser.evaluate(PIXEL.format(x=(player["x0"] + player["x1"]) / 2, y=player["y"])) == [242, 177, 52]
+        assert any(note["who"] == "player" for note in drawn)
+        player = "v.drawn.filter(n => n.who === 'player').reduce((a, b) => (b.x1 - b.x0 > a.x1 - a.x0 ? b : a))"
+        assert browser.evaluate(PIXEL.format(pick=player)) == [242, 177, 52], "your notes are drawn in amber"
 
         # the temperature slider, clicked near its right end, turns the companion's temperature knob
         click(browser, "knob-temperature", at=0.98)
