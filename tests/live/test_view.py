@@ -181,5 +181,5 @@ def test_a_taken_port_moves_with_a_line_and_a_bad_address_is_refused(jack_server
     refused = run_musigan("play", "--view-host", "my-laptop", "--no-keep")
     assert refused.returncode == 2 and "--view-host" in refused.stderr and "Traceback" not in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
-    elsewhere = run_musigan("play", "--api", "jack", "--view-host", "192.0.2.1", "--no-keep")
-    assert elsewhere.returncode == 2 and "--view-host 192.0.2.1" in elsewhere.stderr, elsewhere.stderr
+    elsewhere = run_musigan("play", "--api", "jack", "--view-host", "203.0.113.7", "--no-keep")
+    assert elsewhere.returncode == 2 and "--view-host 203.0.113.7" in elsewhere.stderr, elsewhere.stderr
