@@ -125,10 +125,9 @@ MOMENTARY = ("panic", "mutate")   # buttons: they act when pressed and hold no v
 
 
 def label(name: str, value: int) -> str:
-    """A knob's value in a player's words, as a page's slider shows it."""
+    """A knob that counts bars, picks the mode or switches the loop, in a player's words (the others
+    are worded from the session's own value: `live/view_messages.py: words`)."""
     in_bars = bars(value)
-    return {"temperature": f"{temperature_at(value)}", "answer": f"{in_bars} bars" if in_bars else "as the call",
-            "mode": MODES[min(2, value * 3 // 128)], "loop": "on" if value >= 64 else "off",
-            "min_listen": f"{in_bars} bars", "max_listen": f"{in_bars} bars" if in_bars else "never",
-            "tempo": f"{tempo_at(value)} bpm", "density": f"x{density_at(value)}",
-            "memory": f"{memory_at(value)}"}.get(name, "")
+    return {"answer": f"{in_bars} bars" if in_bars else "as the call", "mode": MODES[min(2, value * 3 // 128)],
+            "loop": "on" if value >= 64 else "off", "min_listen": f"{in_bars} bars",
+            "max_listen": f"{in_bars} bars" if in_bars else "never"}.get(name, "")

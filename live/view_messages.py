@@ -47,7 +47,7 @@ def words(engine, stands: dict[str, int], bpm: float | None) -> dict[str, str]:
     companion = engine.companion
     exact = {"temperature": f"{companion.temperature:g}", "memory": f"{companion.memory_amount:g}",
              "density": f"x{companion.density_scale:g}"} | ({"tempo": f"{bpm:g} bpm"} if "tempo" in stands else {})
-    return {name: label(name, value) for name, value in stands.items()} | exact
+    return {name: label(name, value) for name, value in stands.items() if name not in exact} | exact
 
 
 def parse_request(raw, presets: tuple[str, ...]) -> tuple | str:
