@@ -26,7 +26,6 @@ from live_latency import connect, round_trips, start_client, stats
 from musigan.live.browser_harness import HeadlessChromium
 from musigan.live.jack_harness import dummy_jack_server, realtime_allowed
 
-
 # a page that draws as much as the view does, 60 times a second, and talks to no one
 BUSY_PAGE = ("<canvas id=c width=1280 height=440></canvas><script>const x = c.getContext('2d');"
              "(function draw() { requestAnimationFrame(draw); x.fillStyle = '#101216'; x.fillRect(0, 0, 1280, 440);"
@@ -92,7 +91,6 @@ def main() -> None:
           f"page) {p99['Chromium drawing the view'] - p99['Chromium drawing another page']:.3f} ms")
     print(f"the last page drew {frames} frames and "
           f"{drawn} of musigan's notes; musigan heard {heard} of {sum(len(t) + missed[n] for n, t in passes.items())} notes")
-
 
 
 if __name__ == "__main__":

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import threading
 import time
 
+from live_latency import start_client
 from musigan.live.browser_harness import HeadlessChromium
 from musigan.live.jack_harness import dummy_jack_server
 
@@ -26,16 +25,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
     with dummy_jack_server(f"musigan-screenshot-{os.getpid()}"):
-        process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--demo", "--api", "jack", "--view",
-                                    "--view-port", "0", "--mode", args.mode, "--seed", str(args.seed), "--record",
-                                    os.devnull], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        lines: list[str] = []
-        threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
-        deadline = time.time() + 60
-        while not any(line.startswith("view: http") for line in lines):
-            if time.time() > deadline or process.poll() is not None:
-                sys.exit("musigan play --demo --view did not serve its view: " + "".join(lines))
-            time.sleep(0.05)
+        process, lines, _ = start_client([sys.executable, "-m", "musigan.cli", "play", "--demo", "--api", "jack",
+                                          "--view", "--view-port", "0", "--mode", args.mode, "--seed", str(args.seed),
+                                          "--record", os.devnull])
         address = next(line.split()[1] for line in lines if line.startswith("view: http"))
         with HeadlessChromium() as browser:
             browser.open(address)

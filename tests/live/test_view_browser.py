@@ -2,14 +2,11 @@
 over JACK: the notes played are drawn, respond's answer is drawn ahead of the playhead before it
 sounds, and a slider and a button moved with the mouse change what the companion does."""
 import os
-import subprocess
-import sys
-import threading
 import time
 
 import pytest
 from musigan.live.browser_harness import HeadlessChromium, find_chromium
-from support import DEADLINE, view_address
+from support import DEADLINE, start_jack_play, view_address
 
 # `.ci/run` installs Chromium and sets this: there a browser test that skips is a failure.
 REQUIRE_BROWSER = os.environ.get("MUSIGAN_REQUIRE_BROWSER") == "1"
@@ -44,12 +41,8 @@ def click(browser, element_id: str, at: float = 0.5) -> None:
 
 
 def test_the_view_draws_the_demo_and_its_plan_and_its_controls_act(jack_server, browser, tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--demo", "--api", "jack", "--view",
-                                "--view-port", "0", "--mode", "respond", "--seed", "3", "--record",
-                                str(tmp_path / "demo.mid")],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    process, lines = start_jack_play("--demo", "--view", "--view-port", 0, "--mode", "respond", "--seed", 3,
+                                     "--record", tmp_path / "demo.mid")
     try:
         browser.open(view_address(lines))
         browser.wait_for("window.musiganView.connected", DEADLINE)
@@ -88,11 +81,7 @@ def test_the_view_draws_the_demo_and_its_plan_and_its_controls_act(jack_server, 
 def test_the_harmonized_demo_scrolls_by(jack_server, browser, tmp_path):
     """`musigan play --demo --view` as a new user runs it: the chorale's melody and the voices under it
     drawn, moving left as the playhead goes on."""
-    process = subprocess.Popen([sys.executable, "-m", "musigan.cli", "play", "--demo", "--api", "jack", "--view",
-                                "--view-port", "0", "--record", str(tmp_path / "demo.mid")],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True).start()
+    process, lines = start_jack_play("--demo", "--view", "--view-port", 0, "--record", tmp_path / "demo.mid")
     try:
         browser.open(view_address(lines))
         view = "window.musiganView"
