@@ -27,7 +27,7 @@ from live_latency import start_client
 from musigan.live.jack_harness import Peer, dummy_jack_server, held, realtime_allowed
 
 CONTROLS = {16: "temperature", 25: "density", 24: "tempo"}
-MODE_CC, MODES = 18, (40, 64)  # the mode knob by thirds: harmonize is the middle third; 40 is respond
+MODE_CC, MODES = 18, (16, 48)  # the mode knob by quarters: 16 is respond, 48 harmonize
 
 
 def rss_mb(pid: int) -> float:

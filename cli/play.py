@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
+from ..live.accompany import COMPING
 from ..live.controls import CONTROLS
 from ..live.midi_api import API_NAMES
 from ..models.preset_schema import MODES
@@ -62,6 +63,11 @@ def register(commands):
                            "on a 16th grid the answer comes within a beat of your last note-off)")
     play.add_argument("--voices", type=number(int, 1, 8), default=3,
                       help="harmonize: voices under each note (default 3)")
+    play.add_argument("--comping", choices=COMPING, default="held",
+                      help="accompany: the chords held until they change, a stab on every beat (pulse), or "
+                           "their notes in turn (arpeggio); the comping knob moves it live (default held)")
+    play.add_argument("--bass-channel", type=number(int, 1, 16), metavar="1-16",
+                      help="accompany: the bass line's channel (default the one after --channel-out)")
     play.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",
                       help="answer in the key you play in: a pitch outside it is e^-NATS as likely "
                            "(default 3: about a twentieth; 0: the model alone)")
@@ -151,7 +157,8 @@ def build_settings(args, preset):
         channel_out=(args.channel_out or live.channel) - 1,
         bpm=args.bpm or live.bpm,
         answer_bars=live.answer_bars if args.answer_bars is None else args.answer_bars,
-        phrase_gap_beats=args.phrase_gap, voices=args.voices, key_pull=args.key_pull, velocity=args.velocity,
+        phrase_gap_beats=args.phrase_gap, voices=args.voices, comping=args.comping,
+        bass_channel=None if args.bass_channel is None else args.bass_channel - 1, key_pull=args.key_pull, velocity=args.velocity,
         metronome=args.metronome,
         click_channel=args.click_channel - 1, click_note=args.click_note, count_in_bars=args.count_in,
         voice_channels=tuple(c - 1 for c in args.voice_channels or ()),
@@ -172,7 +179,7 @@ def record_path(args) -> str | None:
 
 
 def run(args) -> int:
-    from ..models.encodings import HARMONIZE_NEEDS
+    from ..live.engine import PARTS
     from ..models.presets import PresetError, get_preset
 
     started = time.perf_counter()
@@ -185,8 +192,8 @@ def run(args) -> int:
         preset = get_preset(args.preset, args.config)
         companion = make_companion(preset, args, args.seed)
         settings = build_settings(args, preset)
-        if settings.mode == "harmonize" and not companion.can_harmonize:
-            raise ValueError(f"{HARMONIZE_NEEDS}; {preset.name} cannot")
+        if refusal := PARTS[settings.mode].refusal(companion):
+            raise ValueError(f"--mode {settings.mode}: {refusal}")
     except (PresetError, ValueError) as exc:  # a bad control mapping (ControlError) is a ValueError
         return fail("play", exc)
     from ..live.session import Session

@@ -1,6 +1,7 @@
 """A melody clip harmonized offline by the same engine that harmonizes a keyboard live: its notes
 are played into `Engine` on the simulated clock, as a player would, and what the companion plays
-comes back as one voice per part (`musigan harmonize`)."""
+comes back as one voice per part (`musigan harmonize`): voices under each note with a chorale
+preset, chords and a bass on the beat with a preset that plays chords (accompany mode)."""
 from __future__ import annotations
 
 import mido
@@ -28,10 +29,24 @@ def melody_events(melody: NoteSequence) -> list[tuple[float, mido.Message]]:
 def harmonize_clip(companion, melody: NoteSequence, voices: int, key_pull: float) -> NoteSequence:
     """The melody (voice 0) and `voices` parts under it (voices 1..N, top down), on its own grid,
     tempo and metre."""
-    clock = SimulatedClock()
-    output = MemoryOutput(clock)
     settings = LiveSettings(mode="harmonize", voices=voices, key_pull=key_pull,
                             voice_channels=tuple(range(1, voices + 1)), velocity=None)
+    return play_clip(companion, melody, settings, ("melody", *(f"voice {v}" for v in range(1, voices + 1))),
+                     "harmonized")
+
+
+def accompany_clip(companion, melody: NoteSequence, comping: str, key_pull: float) -> NoteSequence:
+    """The melody (voice 0), the chords played under it on the beat (voice 1) and their bass (voice 2)."""
+    settings = LiveSettings(mode="accompany", comping=comping, key_pull=key_pull, channel_out=1, bass_channel=2,
+                            velocity=None)
+    return play_clip(companion, melody, settings, ("melody", "chords", "bass"), "accompanied")
+
+
+def play_clip(companion, melody: NoteSequence, settings: LiveSettings, voice_names: tuple, done: str) -> NoteSequence:
+    """The melody played into the engine in `settings.mode`, and what the companion played back, each
+    channel its own voice (the melody voice 0)."""
+    clock = SimulatedClock()
+    output = MemoryOutput(clock)
     engine = Engine(companion, output.send, settings)
     drive(engine, clock, melody_events(melody), melody.total_steps + 1)
     engine.close()
@@ -52,5 +67,4 @@ def harmonize_clip(companion, melody: NoteSequence, voices: int, key_pull: float
     notes = np.concatenate([tune, parts]) if len(parts) else tune
     notes[:, END] = np.maximum(notes[:, END], notes[:, START] + 1)
     return NoteSequence(notes, steps_per_quarter=melody.steps_per_quarter, tempo_bpm=melody.tempo_bpm,
-                        time_signature=melody.time_signature, name=f"{melody.name} harmonized",
-                        voice_names=("melody", *(f"voice {v}" for v in range(1, voices + 1))))
+                        time_signature=melody.time_signature, name=f"{melody.name} {done}", voice_names=voice_names)

@@ -9,6 +9,8 @@ from ..models.metre import Metre
 class CompanionCore:
     remembers = False      # it keeps a memory of the session (`models/session_memory.py`)
     memory_amount = 0.0    # how much it borrows from that memory (the memory knob)
+    plays_chords = False   # it names a chord under the player's melody (`live/chord_companion.py`)
+    chord_name = None      # the chord it plays now, for what a player reads
 
     def __init__(self, name: str, stepper, encoding, sampler, metre: Metre):
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler

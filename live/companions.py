@@ -5,15 +5,18 @@ from __future__ import annotations
 from ..models.generation import max_note_steps, max_polyphony
 from ..models.sampling import Sampler
 from ..models.stepper import load_stepper
+from .chord_companion import ChordCompanion
 from .companion import EventsCompanion, FramesCompanion, LanguageModelCompanion, PianorollCompanion
 from .gan_companion import GanCompanion
 
 
 def companion_class(encoding) -> type[LanguageModelCompanion]:
-    """The companion that spells a step as the encoding does: multi-hot rows, a frame of pitches
-    spelled again each step they hold, or events that start and end notes."""
+    """The companion that spells a step as the encoding does: multi-hot rows, a chord under a melody,
+    a frame of pitches spelled again each step they hold, or events that start and end notes."""
     if encoding.rows:
         return PianorollCompanion
+    if encoding.plays_chords:
+        return ChordCompanion
     return FramesCompanion if encoding.holds_repeat else EventsCompanion
 
 

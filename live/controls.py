@@ -20,7 +20,7 @@ SUSTAIN = 64
 CONTROLS = {
     "temperature": (16, "temperature, 0.1..2.0"),
     "answer": (17, "respond: answer length, 0..8 bars (0 = as long as the call)"),
-    "mode": (18, "mode, by thirds of the knob: respond, harmonize, solo"),
+    "mode": (18, "mode, by quarters of the knob: respond, harmonize, solo, accompany"),
     "panic": (19, "panic (>= 64): release everything, stay silent until you play"),
     "loop": (20, "loop (>= 64 on, below off): repeat the last answer, or the solo's last bars"),
     "mutate": (21, "mutate (>= 64): a variation of the last answer (or loop) from the next bar"),
@@ -29,6 +29,7 @@ CONTROLS = {
     "tempo": (24, "internal clock's tempo, 40..240 bpm, gliding"),
     "density": (25, "notes per bar, 0.5x..2x the corpus's (64: as the corpus)"),
     "memory": (26, "how much it borrows from what you played this session, 0 (nothing)..1"),
+    "comping": (27, "accompany: the chords' pattern, by thirds: held, pulse (every beat), arpeggio"),
 }
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import mido
 
-from ..models.encodings import HARMONIZE_NEEDS
 from ..models.midi_file import PLAYER_TRACK
 from ..models.music_words import bar_beat
+from .accompany import Accompany
 from .harmonize import Harmonize
 from .key_tracker import KeyTracker
 from .knobs import KNOBS
@@ -26,7 +26,7 @@ from .solo import Solo
 from .tracker import NoteTracker
 from .view_feed import COMPANION, PLAYER
 
-PARTS = {part.name: part for part in (Harmonize, Respond, Solo)}
+PARTS = {part.name: part for part in (Harmonize, Respond, Solo, Accompany)}
 
 
 class Engine:
@@ -56,15 +56,19 @@ class Engine:
                 message.channel != self.settings.click_channel or not self.settings.metronome):
             self.view.note(COMPANION, message.note, message.type == "note_on" and message.velocity > 0,
                            self.position, self.voice_of.get(message.note, 0))
-        if self.recorder:  # with voices on their own channels, a track for each channel
+        if self.recorder:  # with voices on their own channels, a track for each channel; the bass its own
             channel = getattr(message, "channel", None)
             split = self.settings.voice_channels and channel is not None
-            self.recorder.record(f"musigan ch{channel + 1}" if split else "musigan", message, self.position)
+            bass = self.settings.mode == "accompany" and channel == self.settings.bass_channel
+            track = "musigan bass" if bass else f"musigan ch{channel + 1}" if split else "musigan"
+            self.recorder.record(track, message, self.position)
 
-    def play_note(self, pitch: int, velocity: int | None = None, voice: int = 0) -> None:
-        """Start a companion note; with `voice_channels`, voice 0 (the top) on the first, and so down."""
+    def play_note(self, pitch: int, velocity: int | None = None, voice: int = 0, channel: int | None = None) -> None:
+        """Start a companion note on `channel`; else, with `voice_channels`, voice 0 (the top) on the
+        first, and so down."""
         channels = self.settings.voice_channels
-        channel = channels[min(voice, len(channels) - 1)] if channels else self.settings.channel_out
+        if channel is None:
+            channel = channels[min(voice, len(channels) - 1)] if channels else self.settings.channel_out
         self.channel_of[pitch], self.voice_of[pitch] = channel, voice
         self.tracker.note_on(channel, pitch, self.settings.velocity or velocity or self.dynamics())
 
@@ -188,8 +192,8 @@ class Engine:
         self.silenced = False
         if mode == self.settings.mode:
             return
-        if mode == "harmonize" and not self.companion.can_harmonize:
-            self.log(f"{HARMONIZE_NEEDS}; staying in {self.settings.mode}")
+        if refusal := PARTS[mode].refusal(self.companion):
+            self.log(f"{refusal}; staying in {self.settings.mode}")
             return
         self.release_all()
         self.player.forget_phrase()
@@ -200,8 +204,8 @@ class Engine:
 
     def set_companion(self, companion) -> None:
         """Switch preset: release everything first, so no note of the old one is left sounding."""
-        if self.settings.mode == "harmonize" and not companion.can_harmonize:
-            self.log(f"{HARMONIZE_NEEDS}; keeping {self.companion.name}, not {companion.name}")
+        if refusal := PARTS[self.settings.mode].refusal(companion):
+            self.log(f"{refusal}; keeping {self.companion.name}")
             return
         self.release_all()
         self.player.forget_phrase()
@@ -221,6 +225,9 @@ class Engine:
 
     def set_memory(self, amount: float) -> None:
         self.companion.memory_amount = amount
+
+    def set_comping(self, pattern: str) -> None:
+        self.settings.comping = pattern
 
     def set_answer_bars(self, bars: int) -> None:
         self.settings.answer_bars = bars

@@ -2,6 +2,7 @@
 pedal); at each grid step the companion hears what sounded, so the next chord follows on."""
 from __future__ import annotations
 
+from ..models.encodings import HARMONIZE_NEEDS
 from ..models.music_words import pitch_name, pitch_names
 from .modes import Part
 from .player_notes import GRACE_STEPS
@@ -16,6 +17,10 @@ class Harmonize(Part):
         self.pedal_held: set[int] = set()          # melodies let go under the sustain pedal
         self.chord: list[int] | None = None        # the last melody note and its voices, top down
         self.let_go: dict[int, float] = {}         # voices released since the last step -> when
+
+    @staticmethod
+    def refusal(companion) -> str | None:
+        return None if companion.can_harmonize else f"{HARMONIZE_NEEDS}; {companion.name} cannot"
 
     def key_down(self, pitch: int, velocity: int, position: float, answer: bool) -> None:
         if not answer:

@@ -6,11 +6,22 @@ from __future__ import annotations
 import math
 
 from ..models.preset_schema import MODES
+from .accompany import COMPING
 
 
 def bars(value: int) -> int:
     """A knob's value as 0..8 bars."""
     return value * 9 // 128
+
+
+def mode_at(value: int) -> str:
+    """The mode knob in quarters: respond, harmonize, solo, accompany."""
+    return MODES[min(len(MODES) - 1, value * len(MODES) // 128)]
+
+
+def comping_at(value: int) -> str:
+    """The comping knob in thirds: held, pulse, arpeggio."""
+    return COMPING[min(len(COMPING) - 1, value * len(COMPING) // 128)]
 
 
 def temperature_at(value: int) -> float:
@@ -40,7 +51,7 @@ def answer(engine, value: int) -> None:
 
 
 def mode(engine, value: int) -> None:
-    engine.set_mode(MODES[min(2, value * 3 // 128)])
+    engine.set_mode(mode_at(value))
 
 
 def panic(engine, value: int) -> None:
@@ -96,9 +107,14 @@ def memory(engine, value: int) -> None:
                f"{'the preset alone' if not value else 'borrowing from what you played'}")
 
 
+def comping(engine, value: int) -> None:
+    engine.set_comping(comping_at(value))
+    engine.log(f"comping: {engine.settings.comping}")
+
+
 KNOBS = {"temperature": temperature, "answer": answer, "mode": mode, "panic": panic, "loop": loop,
          "mutate": mutate, "min_listen": min_listen, "max_listen": max_listen, "tempo": tempo, "density": density,
-         "memory": memory}
+         "memory": memory, "comping": comping}
 
 
 def positions(engine, bpm: float | None) -> dict[str, int]:
@@ -111,11 +127,11 @@ def positions(engine, bpm: float | None) -> dict[str, int]:
         return min(127, -(-count * 128 // 9))
 
     stands = {"temperature": round((companion.temperature - 0.1) / 1.9 * 127),
-              "answer": of_bars(settings.answer_bars), "mode": MODES.index(settings.mode) * 43 + 21,
+              "answer": of_bars(settings.answer_bars), "mode": MODES.index(settings.mode) * 32 + 16,
               "loop": 127 if engine.part.looper.on else 0, "min_listen": of_bars(settings.min_listen_bars),
               "max_listen": of_bars(settings.max_listen_bars),
               "density": round(64 + 64 * math.log2(companion.density_scale)),
-              "memory": round(companion.memory_amount * 127)}
+              "memory": round(companion.memory_amount * 127), "comping": COMPING.index(settings.comping) * 43 + 21}
     if bpm is not None:
         stands["tempo"] = round((bpm - 40) / 200 * 127)
     return {name: max(0, min(127, value)) for name, value in stands.items()}
@@ -128,6 +144,6 @@ def label(name: str, value: int) -> str:
     """A knob that counts bars, picks the mode or switches the loop, in a player's words (the others
     are worded from the session's own value: `live/view_messages.py: words`)."""
     in_bars = bars(value)
-    return {"answer": f"{in_bars} bars" if in_bars else "as the call", "mode": MODES[min(2, value * 3 // 128)],
+    return {"answer": f"{in_bars} bars" if in_bars else "as the call", "mode": mode_at(value), "comping": comping_at(value),
             "loop": "on" if value >= 64 else "off", "min_listen": f"{in_bars} bars",
             "max_listen": f"{in_bars} bars" if in_bars else "never"}.get(name, "")

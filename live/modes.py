@@ -1,5 +1,6 @@
-"""The three ways the companion plays, each a part that owns its own state: `Harmonize` (voices
-under each note, as it is struck), `Respond` (call and response) and `Solo` (it plays on).
+"""The four ways the companion plays, each a part that owns its own state: `Harmonize` (voices
+under each note, as it is struck), `Respond` (call and response), `Solo` (it plays on) and
+`Accompany` (chords on the beat over a bass, `live/accompany.py`).
 
 A part is told what happens (a key down or up, the pedal let go, a grid step) and acts through the
 engine's methods (`play_note`, `stop_note`, `release_all`, `log`); it never writes the engine's
@@ -18,6 +19,14 @@ class Part:
     def __init__(self, engine):
         self.engine = engine
         self.looper = Looper(engine.settings.loop_bars * engine.steps_per_bar)
+
+    @staticmethod
+    def refusal(companion) -> str | None:
+        """Why this mode cannot play with `companion` (None: it can). A chord preset plays only in
+        accompany mode: respond and solo would strike its chords as a melody's notes."""
+        if companion.plays_chords:
+            return f"{companion.name} plays chords under a melody, in accompany mode"
+        return None
 
     @property
     def answering(self) -> bool:

@@ -18,6 +18,8 @@ class LiveSettings:
     answer_bars: int = 2               # 0: answer as long as the phrase was
     phrase_gap_beats: float = 0.7      # silence that ends a phrase (keys up, pedal up); a half-beat rest does not
     voices: int = 3                    # harmonize: voices added under each note
+    comping: str = "held"              # accompany: held chords, a pulse on the beats, or an arpeggio
+    bass_channel: int | None = None    # accompany: 0-based; None = the channel after channel_out
     key_pull: float = 3.0              # nats a pitch outside the player's key loses (e^-3: ~1/20 as likely); 0 = none
     velocity: int | None = None        # None: follow the player's dynamics; N: every note at N
     metronome: bool = False            # a click on every beat, accented on the bar's first
@@ -35,3 +37,5 @@ class LiveSettings:
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
+        if self.bass_channel is None:
+            self.bass_channel = (self.channel_out + 1) % 16

@@ -22,6 +22,8 @@ class Companion(Protocol):
     notes_per_bar: float | None  # the corpus's density it keeps to; None: the model's own (no density knob)
     remembers: bool           # it keeps a memory of this session's music (token encodings)
     memory_amount: float      # the memory knob: 0 the preset alone .. 1 the memory alone (read and written)
+    plays_chords: bool        # `step` returns a chord and its bass, drawn only on a beat (accompany mode)
+    chord_name: str | None    # the chord it plays now (C, Am, G7), where it plays chords
 
     def reset(self) -> None:
         """Forget everything heard and played: a new mode starts from silence."""

@@ -8,7 +8,7 @@ import dataclasses
 import typing
 from dataclasses import dataclass, field
 
-MODES = ("respond", "harmonize", "solo")
+MODES = ("respond", "harmonize", "solo", "accompany")
 TRANSPOSE_MODES = ("none", "normalize", "augment")
 SPLITS = ("train", "valid", "test")
 NAMES = {str: "a string", int: "an integer", float: "a number", dict: "a mapping", bool: "true or false",
@@ -30,7 +30,7 @@ def key(default=dataclasses.MISSING, meaning: str = "", choices: tuple = (), fac
 @dataclass(frozen=True, kw_only=True)
 class Data:
     source: str = key(meaning="a folder or file, corpus:NAME, jsb:NAME (shipped) or jsb:PATH")
-    encoding: dict = key(meaning="{name: events, frames or pianoroll, ...}: how notes become model input")
+    encoding: dict = key(meaning="{name: events, frames, pianoroll or leadsheet, ...}: how notes become model input")
     steps_per_quarter: int = key(4, "the grid: steps per quarter note (for a jsb: source, the file's grid): "
                                     "4 for 16ths, 6 or 12 for triplets, 24 for both")
     metre: str = key("4/4", "the bar it plays in: a GAN's phrases are bars of it; live, the bar lines, metronome, "

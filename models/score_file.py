@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .midi_file import UnreadableFile
+from .encodings.leadsheet import CHORD_VOICE
 from .notes import DEFAULT_VELOCITY, NoteSequence, notes_array
 
 
@@ -27,19 +28,26 @@ def read_score(path: Path, steps_per_quarter: int) -> list[NoteSequence]:
 
 
 def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
-    from music21 import meter, tempo
+    from music21 import harmony, meter, tempo
 
     parts = list(score.parts) or [score]
-    rows, voice_names = [], []
+    rows, voice_names, symbols = [], [], []
     for voice, part in enumerate(parts):
         voice_names.append(part.partName or f"part {voice + 1}")
         for element in part.stripTies().flatten().notes:
+            if isinstance(element, harmony.Harmony):  # a chord symbol: the lead sheet's chord, not a note
+                symbols.append((round(float(element.offset) * steps_per_quarter),
+                                [] if isinstance(element, harmony.NoChord) else [p.midi for p in element.pitches]))
+                continue
             start = round(float(element.offset) * steps_per_quarter)
             end = max(start + 1, round(float(element.offset + element.quarterLength) * steps_per_quarter))
             velocity = element.volume.velocity or DEFAULT_VELOCITY
             for pitch in element.pitches:
                 if 0 <= pitch.midi <= 127 and element.quarterLength > 0:
                     rows.append((pitch.midi, start, end, velocity, voice))
+    if symbols:
+        rows += chord_symbol_rows(sorted(symbols), max((end for _, _, end, _, _ in rows), default=0), len(parts))
+        voice_names.append(CHORD_VOICE)
     flat = score.flatten()
     marks = flat.getElementsByClass(tempo.MetronomeMark)
     signatures = flat.getElementsByClass(meter.TimeSignature)
@@ -48,3 +56,11 @@ def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
     return NoteSequence(notes_array(rows), steps_per_quarter=steps_per_quarter, tempo_bpm=float(bpm or 100.0),
                         time_signature=(signature.numerator, signature.denominator) if signature else (4, 4),
                         name=name, voice_names=tuple(voice_names))
+
+
+def chord_symbol_rows(symbols, end: int, voice: int) -> list[tuple]:
+    """Each chord symbol's notes, sounding from it to the next symbol (or the piece's end), in `voice`."""
+    rows = []
+    for (start, pitches), (until, _) in zip(symbols, [*symbols[1:], (end, [])]):
+        rows += [(pitch, start, until, DEFAULT_VELOCITY, voice) for pitch in pitches if until > start and 0 <= pitch <= 127]
+    return rows

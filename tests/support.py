@@ -1,4 +1,5 @@
 """Strategies and helpers the test suites share (pytest puts tests/ on the path: `from support import ...`)."""
+import functools
 import os
 import re
 import shutil
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 from musigan.models.notes import NoteSequence, notes_array
+from musigan.models.score_file import read_score
+from musigan.train.corpus import split_of
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout: README.md, presets/, data/
 
@@ -74,3 +77,14 @@ def need_jackd() -> None:
         if REQUIRE_JACK:
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+@functools.cache
+def held_out_tunes(count: int = 4) -> tuple[NoteSequence, ...]:
+    """O'Neill tunes of folk-chords' test split (the split is by name), in 4/4 or 6/8, on its grid."""
+    import music21
+
+    tunes = [t for t in read_score(Path(music21.__file__).parent / "corpus/oneills1850/0101-0200.abc", 2)
+             if split_of(t.name) == "test" and t.time_signature in ((4, 4), (6, 8))]
+    assert len(tunes) >= count
+    return tuple(tunes[:count])

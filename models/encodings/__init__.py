@@ -4,8 +4,10 @@ from __future__ import annotations
 from .base import HARMONIZE_NEEDS, Encoding, PitchRange  # noqa: F401  (the interface, re-exported)
 from .events import EventsEncoding
 from .frames import FramesEncoding, PianorollEncoding
+from .leadsheet import LeadSheetEncoding
 
-ENCODINGS = {"events": EventsEncoding, "frames": FramesEncoding, "pianoroll": PianorollEncoding}
+ENCODINGS = {"events": EventsEncoding, "frames": FramesEncoding, "pianoroll": PianorollEncoding,
+             "leadsheet": LeadSheetEncoding}
 
 
 def make_encoding(config: dict) -> Encoding:

@@ -50,6 +50,7 @@ class Encoding(Protocol):
     tokens_per_note: int     # the most tokens one note costs within a step (caps a sampled step)
     can_harmonize: bool      # each step starts with its top note: the live harmonize mode needs that
     holds_repeat: bool       # a held note is spelled again at each step it sounds (frames)
+    plays_chords: bool       # each step names a chord under a melody (leadsheet): the accompany mode needs that
     structural: np.ndarray   # bool over the vocabulary: tokens that shape time or loudness (a step's end,
                              # a release, a velocity), drawn at temperature 1 so the temperature picks
                              # notes, not silence; the others start notes (what the density governor counts)

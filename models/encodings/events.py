@@ -18,6 +18,7 @@ class EventsEncoding(TokenDecoding):
     name = "events"
     rows = False
     holds_repeat = False
+    plays_chords = False
     tokens_per_note = 3   # a note-on, its note-off and maybe a velocity token
     can_harmonize = False
 

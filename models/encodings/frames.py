@@ -36,6 +36,7 @@ class FramesEncoding(TokenDecoding):
     name = "frames"
     rows = False
     holds_repeat = True
+    plays_chords = False
     tokens_per_note = 1
 
     def __init__(self, low: int = 21, high: int = 108, order: str = "descending", steps_per_quarter: int = 4):
@@ -114,6 +115,7 @@ class PianorollEncoding:
     name = "pianoroll"
     rows = True
     holds_repeat = True
+    plays_chords = False
     step_token = None
     tokens_per_note = 1
     can_harmonize = False

@@ -254,7 +254,7 @@ def test_a_knob_read_back_from_the_session_turns_it_to_the_same_setting():
         return {"temperature": companion.temperature, "answer": settings.answer_bars, "mode": settings.mode,
                 "loop": engine.part.looper.on, "min_listen": settings.min_listen_bars,
                 "max_listen": settings.max_listen_bars, "density": companion.density_scale,
-                "memory": companion.memory_amount, "tempo": clock["bpm"]}[name]
+                "memory": companion.memory_amount, "tempo": clock["bpm"], "comping": settings.comping}[name]
 
     for name in sorted(set(positions(engine, clock["bpm"])) - set(MOMENTARY)):
         for value in range(0, 128, 7):

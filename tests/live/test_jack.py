@@ -13,8 +13,12 @@ import pytest
 import rtmidi
 from musigan.live.jack_harness import Peer, held
 from musigan.live.ports import PortError, open_output
-from musigan.models.tonality import scale_classes
-from support import need_jackd, start_jack_play
+from musigan.models.metre import Metre
+from musigan.models.midi_file import PLAYER_TRACK, read_midi
+from musigan.models.notes import VOICE
+from musigan.models.tonality import estimate_key, in_key_share, scale_classes
+from musigan.train.accompaniment_stats import Accompaniment
+from support import DEADLINE, held_out_tunes, need_jackd, start_jack_play
 
 
 def start_play(tmp_path, *extra, env=None):
@@ -221,3 +225,40 @@ def test_learn_over_a_real_port_writes_a_mapping_the_next_session_loads(jack_ser
 
     learned = load(mapping)
     assert (learned["temperature"], learned["answer"], learned["mode"]) == (70, 71, 18), "".join(lines)
+
+
+def test_a_held_out_tune_played_into_the_port_is_accompanied_on_the_beat_over_a_bass(jack_server, tmp_path):
+    """As a player would: a held-out O'Neill tune played in time with musigan's metronome, note by note
+    over real ports; the session's recording holds chords that change once or twice a bar, on the
+    beat, in the tune's key, over a bass on its own track."""
+    tune = held_out_tunes(1)[0].transpose(2)  # heard in another key than any it learnt in
+    bar = Metre(*tune.time_signature).steps_per_bar(2)
+    melody = tune.slice_steps(0, 8 * bar)
+    step_seconds = 60 / 140 / 2
+    process, lines = start_jack_play("--preset", "folk-chords", "--seed", "1", "--bpm", "140", "--metronome",
+                                     "--record", tmp_path / "session.mid")
+    client = Peer("tester")
+    try:
+        client.connect()
+        assert client.wait_for(lambda r: sum(d[0] == 0x99 and d[2] == 110 for _, d in r) >= 2, DEADLINE)
+        downbeat = [t for t, d in client.received if d[0] == 0x99 and d[2] == 110][-1] + 4 * bar * step_seconds
+        events = sorted([(start, 0x90, pitch) for pitch, start, *_ in melody.notes]
+                        + [(end - 0.2, 0x80, pitch) for pitch, _, end, *_ in melody.notes])
+        for step, kind, pitch in events:
+            time.sleep(max(0.0, downbeat + step * step_seconds - time.perf_counter()))
+            client.send(kind, pitch, 90 if kind == 0x90 else 0)
+        time.sleep(2 * step_seconds)
+        stop_and_check_released(process, client, lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+    recorded = read_midi(tmp_path / "session.mid", 2)
+    voices = {name: voice for voice, name in enumerate(recorded.voice_names)}
+    accompaniment = Accompaniment.of(recorded, voices[PLAYER_TRACK], [voices["musigan"]])
+    assert 0.5 <= accompaniment.changes_per_bar() <= 2.5, accompaniment.changes_per_bar()
+    assert accompaniment.on_beat_share() >= 0.9
+    chord_notes = recorded.notes[recorded.notes[:, VOICE] == voices["musigan"], 0]
+    bass = recorded.notes[recorded.notes[:, VOICE] == voices["musigan bass"], 0]
+    assert in_key_share(chord_notes, estimate_key(tune)) >= 0.8
+    assert len(bass) >= 4 and bass.max() < chord_notes.min()
