@@ -34,6 +34,7 @@ from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
+from musigan.models.metre import Metre
 from musigan.models.notes import END, START, VOICE
 from musigan.models.presets import get_preset
 from musigan.models.score_file import read_score
@@ -78,8 +79,13 @@ def print_table(rows: dict[str, list[Accompaniment]]) -> None:
               flush=True)
 
 
-def in_range(tune, encoding) -> bool:
+def playable(tune, encoding) -> bool:
+    """In the encoding's range, and in a metre its grid can count (music21 reads some pickups as 1/16)."""
     melody = tune.notes[:, 0]
+    try:
+        Metre(*tune.time_signature).steps_per_bar(encoding.steps_per_quarter)
+    except ValueError:
+        return False
     return len(melody) > 0 and encoding.range.low <= melody.min() and melody.max() <= encoding.range.high
 
 
@@ -117,7 +123,7 @@ def main() -> None:
     preset, harmonizer = get_preset(args.preset), get_preset("bach-harmony")
     encoding = preset.encoding()
     corpus, _ = preset_corpus(preset)
-    tunes = [t for t in corpus.split("test") if in_range(t, encoding)][:args.tunes]
+    tunes = [t for t in corpus.split("test") if playable(t, encoding)][:args.tunes]
     print(f"{len(tunes)} held-out tunes of {preset.config.data.source}, in their own keys, {args.seeds} seed(s) each")
     print_table(rows_for(tunes, encoding, preset, harmonizer, args.seeds))
     folder = Path(music21.__file__).parent / "corpus"

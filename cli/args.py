@@ -77,6 +77,16 @@ def number(kind=int, low=None, high=None, low_open: bool = False):
     return parse
 
 
+def metre_text(text: str):
+    """An argparse type: '6/8' -> Metre(6, 8)."""
+    from ..models.metre import Metre
+
+    try:
+        return Metre.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def channel_list(text: str) -> tuple[int, ...]:
     """An argparse type: `2,3,4` -> (2, 3, 4), each a MIDI channel 1..16."""
     parts = text.split(",")

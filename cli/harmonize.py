@@ -38,6 +38,7 @@ def register(commands):
 def run(args) -> int:
     from ..live.clip_harmony import accompany_clip, harmonize_clip
     from ..live.companions import companion_for
+    from ..models.metre import Metre
     from ..models.presets import PresetError, get_preset
 
     if problem := output_problem("--out", args.out):
@@ -53,7 +54,9 @@ def run(args) -> int:
             raise ValueError(f"--voice-channels names {len(args.voice_channels)} channel(s) for {len(parts)} part(s) "
                              f"({', '.join(parts)})")
         melody = top_line(read_clip(args.melody, companion.steps_per_quarter))
-        if not companion.plays_chords:  # a chord preset hears a melody out of its range an octave nearer
+        if companion.plays_chords:  # chords on the clip's beats; a melody out of its range is heard an octave nearer
+            companion.set_metre(Metre(*melody.time_signature))
+        else:
             check_range(melody, companion.encoding.range.low, companion.encoding.range.high, preset.name)
     except (PresetError, ClipError, ValueError) as exc:
         return fail("harmonize", exc)

@@ -18,6 +18,7 @@ from .args import (
     add_sampling_options,
     channel_list,
     fail,
+    metre_text,
     number,
     say,
 )
@@ -66,6 +67,9 @@ def register(commands):
     play.add_argument("--comping", choices=COMPING, default="held",
                       help="accompany: the chords held until they change, a stab on every beat (pulse), or "
                            "their notes in turn (arpeggio); the comping knob moves it live (default held)")
+    play.add_argument("--metre", type=metre_text, metavar="N/D",
+                      help="the bar you play in, e.g. 6/8 for a jig: bar lines, the beats accompany plays on, "
+                           "the metronome (default the preset's, 4/4 for most)")
     play.add_argument("--bass-channel", type=number(int, 1, 16), metavar="1-16",
                       help="accompany: the bass line's channel (default the one after --channel-out)")
     play.add_argument("--key-pull", type=number(float, 0, 10), default=3.0, metavar="NATS",
@@ -169,8 +173,14 @@ def build_settings(args, preset):
 def make_companion(preset, args, seed=None):
     from ..live.companions import companion_for
 
-    return companion_for(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
-                         pitch_range=(args.low, args.high), memory=args.memory)
+    companion = companion_for(preset, temperature=args.temperature, top_p=args.top_p, seed=seed,
+                              pitch_range=(args.low, args.high), memory=args.memory)
+    if args.metre:
+        try:
+            companion.set_metre(args.metre)
+        except ValueError as exc:
+            raise ValueError(f"--metre {args.metre}: {exc}") from None
+    return companion
 
 
 def record_path(args) -> str | None:

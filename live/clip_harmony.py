@@ -8,6 +8,7 @@ import mido
 import numpy as np
 
 from ..models.notes import END, PITCH, START, VELOCITY, VOICE, NoteSequence, notes_array
+from ..models.metre import Metre
 from .engine import Engine
 from .settings import LiveSettings
 from .simulation import MemoryOutput, SimulatedClock, drive
@@ -37,6 +38,7 @@ def harmonize_clip(companion, melody: NoteSequence, voices: int, key_pull: float
 
 def accompany_clip(companion, melody: NoteSequence, comping: str, key_pull: float) -> NoteSequence:
     """The melody (voice 0), the chords played under it on the beat (voice 1) and their bass (voice 2)."""
+    companion.set_metre(Metre(*melody.time_signature))  # a jig's chords on its two beats a bar
     settings = LiveSettings(mode="accompany", comping=comping, key_pull=key_pull, channel_out=1, bass_channel=2,
                             velocity=None)
     return play_clip(companion, melody, settings, ("melody", "chords", "bass"), "accompanied")

@@ -54,6 +54,11 @@ class LanguageModelCompanion(CompanionCore):
     def can_harmonize(self) -> bool:
         return self.encoding.can_harmonize
 
+    def set_metre(self, metre: Metre) -> None:
+        super().set_metre(metre)
+        if self.memory is not None:  # it hears where in the bar a step falls
+            self.memory.steps_per_bar = metre.steps_per_bar(self.encoding.steps_per_quarter)
+
     @property
     def remembers(self) -> bool:
         return self.memory is not None

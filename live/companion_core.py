@@ -16,6 +16,12 @@ class CompanionCore:
         self.name, self.stepper, self.encoding, self.sampler = name, stepper, encoding, sampler
         self.metre = metre  # the bar the engine counts while this companion plays
 
+    def set_metre(self, metre: Metre) -> None:
+        """Count another bar (a jig's 6/8): the bar lines, the beats accompany strikes, the metronome.
+        Raises ValueError for a bar its grid cannot count."""
+        metre.steps_per_bar(self.steps_per_quarter)
+        self.metre = metre
+
     @property
     def steps_per_quarter(self) -> int:
         return self.encoding.steps_per_quarter

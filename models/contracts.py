@@ -36,6 +36,10 @@ class Companion(Protocol):
         """Advance one grid step hearing the player's `forced` pitches; return the pitches it sounds
         during the step (none when `sample` is False: it only listens)."""
 
+    def set_metre(self, metre: Metre) -> None:
+        """Count another bar (a jig's 6/8); ValueError where it cannot (a bar its grid cannot count, or
+        a phrase GAN's other bar)."""
+
     def set_key(self, key: KeyBelief | None, pull: float) -> None:
         """Keep to the player's key: a pitch outside it loses `pull` nats (None or 0: no pull)."""
 

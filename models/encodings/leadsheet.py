@@ -1,9 +1,11 @@
 """`leadsheet`: a melody and the chord under it, step by step, as a lead sheet reads.
 
-Each grid step is spelled as its chord (one of `models/chords.py`'s 49), then the melody note that
-starts in it (a pitch) or REST where the melody falls silent, then STEP. The chord comes first so a
-model trained on it names the chord of a step from the melody *before* it, as ReaLchords does: the
-live accompaniment (`live/accompany.py`) can strike the chord on the beat, with the player, not after.
+Each grid step is spelled as BEAT if a beat of the piece's metre begins there, then its chord (one of
+`models/chords.py`'s 49), then the melody note that starts in it (a pitch) or REST where the melody
+falls silent, then STEP. The chord comes before the step's melody, so a model trained on it names
+the chord of a step from the melody *before* it, as ReaLchords does: the live accompaniment
+(`live/accompany.py`) can strike the chord on the beat, with the player, not after. BEAT tells the
+model where a chord may change (a lead sheet's chords change on beats), whatever the metre.
 
 Where a piece carries its own chords (chord symbols read from a score, or any voice beside the
 melody, such as a MIDI lead sheet's chord track), each step's chord is the one its notes spell; a bare
@@ -55,10 +57,11 @@ class LeadSheetEncoding(TokenDecoding):
         self.steps_per_quarter = steps_per_quarter
         self.rest = self.range.width
         self.step_token = self.rest + 1
-        self.first_chord = self.step_token + 1
+        self.beat = self.step_token + 1
+        self.first_chord = self.beat + 1
         self.vocab_size = self.first_chord + chords.VOCABULARY
         tokens = np.arange(self.vocab_size)
-        self.structural = (tokens == self.rest) | (tokens == self.step_token)
+        self.structural = (tokens == self.rest) | (tokens == self.step_token) | (tokens == self.beat)
         self.waits = tokens == self.step_token
         self.pitch_of = np.where(tokens < self.rest, low + tokens, -1)
         self.is_chord = tokens >= self.first_chord
@@ -73,8 +76,12 @@ class LeadSheetEncoding(TokenDecoding):
         return self.first_chord + chord
 
     def allowed_after(self, token: int | None, sounding: frozenset | None = None) -> np.ndarray:
-        """A step is a chord, then at most one melody token, then STEP."""
+        """A step is BEAT (where one begins), a chord, then at most one melody token, then STEP."""
         if token is None or token == self.step_token:
+            allowed = self.is_chord.copy()
+            allowed[self.beat] = True
+            return allowed
+        if token == self.beat:
             return self.is_chord.copy()
         allowed = np.zeros(self.vocab_size, bool)
         allowed[self.step_token] = True
@@ -86,6 +93,15 @@ class LeadSheetEncoding(TokenDecoding):
         return {"name": self.name, "low": self.range.low, "high": self.range.high,
                 "steps_per_quarter": self.steps_per_quarter}
 
+    def beats_of(self, sequence: NoteSequence) -> tuple[int, int]:
+        """(steps per beat, beats per bar) of the piece's metre; quarter-note beats, four a bar, for one
+        the grid cannot count (music21 reads some pickups as 1/16)."""
+        metre = Metre(*sequence.time_signature)
+        try:
+            return metre.steps_per_beat(self.steps_per_quarter), metre.beats_per_bar()
+        except ValueError:
+            return self.steps_per_quarter, 4
+
     def chords_per_step(self, sequence: NoteSequence, melody: np.ndarray, steps: int) -> np.ndarray:
         """The chord of every step: spelled by the piece's own chord voices, or analysed from its melody."""
         accompaniment = accompaniment_voices(sequence)
@@ -93,11 +109,7 @@ class LeadSheetEncoding(TokenDecoding):
         if len(notes):
             return np.array([chords.spelled_by(notes[(notes[:, START] <= t) & (notes[:, END] > t), PITCH])
                              for t in range(steps)], dtype=np.int32)
-        metre = Metre(*sequence.time_signature)
-        try:
-            per_beat, beats = metre.steps_per_beat(self.steps_per_quarter), metre.beats_per_bar()
-        except ValueError:  # a metre the grid cannot count (a pickup read as 1/16): quarter-note beats in 4
-            per_beat, beats = self.steps_per_quarter, 4
+        per_beat, beats = self.beats_of(sequence)
         line = sequence.with_notes(np.c_[melody, np.full((len(melody), 2), (80, 0))])
         return np.repeat(analyse(line, per_beat, beats), per_beat)[:steps]
 
@@ -112,8 +124,11 @@ class LeadSheetEncoding(TokenDecoding):
         sounding = np.zeros(steps + 1, bool)
         for _, start, end in melody:
             sounding[start:end] = True
+        per_beat, _ = self.beats_of(sequence)
         tokens = []
         for t in range(steps):
+            if t % per_beat == 0:
+                tokens.append(self.beat)
             tokens.append(self.chord_token(int(harmony[t])))
             if t in starts:
                 tokens.append(starts[t] - self.range.low)
@@ -141,6 +156,8 @@ class LeadSheetStream(StreamDecoder):
         if token == encoding.step_token:
             for part in (self, self.chord_part, self.bass_part):
                 part.step += 1
+            return []
+        if token == encoding.beat:
             return []
         if token == encoding.rest:
             return [m for pitch in list(self.held) for m in self.note_off(pitch)]

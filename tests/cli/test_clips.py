@@ -2,8 +2,8 @@
 with a tempo map and a metre, 96 ticks a beat, the notes starting a bar late."""
 import mido
 import pytest
-from musigan.models.midi_file import read_midi
-from support import run_musigan
+from musigan.models.midi_file import read_midi, write_midi
+from support import held_out_tunes, run_musigan
 
 TICKS = 96  # what Ableton Live writes
 MELODY = [67, 69, 71, 72, 74, 72, 71, 69, 67]  # G4 .. D5 .. G4, one a beat
@@ -75,5 +75,33 @@ def test_a_clip_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, make, messa
     clip = make(tmp_path / "clip.mid")
     for command in (["harmonize", clip], ["continue", clip, "--preset", "bach-harmony"]):
         result = run_musigan(*command, "--out", tmp_path / "out.mid")
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out.mid").exists()
+
+
+def test_harmonize_with_a_chord_preset_writes_melody_chords_and_bass_tracks(tmp_path):
+    """A held-out O'Neill tune as a DAW clip: folk-chords accompanies it on the tune's beats, the
+    chords and the bass each on a track named for it."""
+    tune = held_out_tunes(1)[0]
+    clip = tmp_path / "tune.mid"
+    write_midi(tune.slice_steps(0, 64), clip)
+    out = tmp_path / "band.mid"
+    result = run_musigan("harmonize", clip, "--preset", "folk-chords", "--comping", "pulse", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "chords (pulse) and a bass" in result.stdout
+    midi = mido.MidiFile(out)
+    assert [t.name for t in midi.tracks[1:]] == ["melody", "chords", "bass"]
+    piece = read_midi(out, 2)
+    chord_notes, bass = piece.notes[piece.notes[:, 4] == 1], piece.notes[piece.notes[:, 4] == 2]
+    assert len(bass) and bass[:, 0].max() < chord_notes[:, 0].min()
+    assert not (chord_notes[:, 1] % 2).any()  # pulse: struck on the beats (a quarter: 2 steps) only
+    assert len(set(chord_notes[:, 1].tolist())) >= 28  # on nearly every beat of the 32
+
+
+def test_a_clip_for_the_wrong_part_count_or_preset_is_one_line_and_exit_2(tmp_path):
+    clip = daw_clip(tmp_path / "clip.mid")
+    for args, message in ((["--preset", "folk-chords", "--voice-channels", "2,3,4"], "names 3 channel(s) for 2 part(s)"),
+                          (["--preset", "folk-lstm"], "can neither harmonize")):
+        result = run_musigan("harmonize", clip, *args, "--out", tmp_path / "out.mid")
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out.mid").exists()

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from musigan.live.clock import InternalClock, MidiClock
 from musigan.live.companions import companion_for
-from musigan.live.engine import Engine
+from musigan.live.engine import PARTS, Engine
 from musigan.live.runner import Runner
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryInput, MemoryOutput, SimulatedClock
@@ -56,7 +56,7 @@ def test_no_session_leaves_a_note_on_or_raises():
     for session in range(SESSIONS):
         index = rng.randrange(len(companions))
         companion = companions[index]
-        mode = rng.choice([m for m in MODES if m != "harmonize" or companion.can_harmonize])
+        mode = rng.choice([m for m in MODES if not PARTS[m].refusal(companion)])
         companion.reset()
         settings = LiveSettings(mode=mode, answer_bars=rng.randrange(3), phrase_gap_beats=rng.choice([0.5, 1.0]),
                                 metronome=rng.random() < 0.3, count_in_bars=rng.randrange(2),

@@ -110,7 +110,7 @@ def test_a_slider_turns_the_knob_and_a_bad_message_changes_nothing(viewed_sessio
         ws.send(json.dumps({"type": "knob", "name": "temperature", "value": 127}))
         turned = receive_until(ws, lambda m: m["type"] == "state" and m["temperature"] == 2.0)
         assert turned["knobs"]["temperature"] == 127 and turned["labels"]["temperature"] == "2"
-        ws.send(json.dumps({"type": "knob", "name": "mode", "value": 64}))
+        ws.send(json.dumps({"type": "knob", "name": "mode", "value": 48}))
         assert receive_until(ws, lambda m: m["type"] == "state" and m["mode"] == "harmonize")
     end = time.time() + DEADLINE
     while not any("temperature 2.0" in line for line in lines) and time.time() < end:
