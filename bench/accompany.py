@@ -34,6 +34,7 @@ from musigan.live.companions import companion_for
 from musigan.live.engine import Engine
 from musigan.live.settings import LiveSettings
 from musigan.live.simulation import MemoryOutput, SimulatedClock, drive
+from musigan.models.chords import holds
 from musigan.models.metre import Metre
 from musigan.models.notes import END, START, VOICE
 from musigan.models.presets import get_preset
@@ -114,6 +115,28 @@ def key_change_shares(preset, tunes: int, seeds: int) -> None:
         print(f"| {change} | " + " | ".join(f"{v:.2f}" for v in mean) + f" | {np.nanmean(mean[1:]):.2f} |", flush=True)
 
 
+def played_twice(preset, tunes, seeds: int) -> None:
+    """Each tune's first eight bars played twice over: how often the second pass's chord on a beat is
+    the first pass's, with the session's memory off and on (harmony that remembers)."""
+    print("| memory | same chord on the second pass | melody in chord, second pass |")
+    print("| --- | --- | --- |")
+    for amount in (0.0, 0.3, 0.6):
+        same, inside = [], []
+        for tune in tunes:
+            bars = Metre(*tune.time_signature).steps_per_bar(tune.steps_per_quarter)
+            once = tune.slice_steps(0, 8 * bars)
+            twice = once.with_notes(np.concatenate([once.notes, once.notes + [0, 8 * bars, 8 * bars, 0, 0]]))
+            for seed in range(seeds):
+                played = accompany_clip(companion_for(preset, seed=seed, memory=amount), twice, "held", 3.0)
+                harmony = Accompaniment.of(played, 0, [1])
+                beats = np.arange(harmony.steps_per_beat, 8 * bars, harmony.steps_per_beat)  # the band's first beat on
+                later = np.minimum(beats + 8 * bars, len(harmony.harmony) - 1)
+                same.append(np.mean(harmony.harmony[beats] == harmony.harmony[later]))
+                melody = harmony.melody[harmony.melody[:, 1] >= 8 * bars]
+                inside.append(np.mean([holds(int(harmony.harmony[s]), int(p)) for p, s in melody if s < len(harmony.harmony)]))
+        print(f"| {amount} | {np.mean(same):.2f} | {np.mean(inside):.2f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", default="folk-chords")
@@ -130,6 +153,8 @@ def main() -> None:
     human = [piece for path in HUMAN_CHORDS for piece in read_score(folder / path, encoding.steps_per_quarter)]
     print(f"\n{len(human)} pieces with human chord symbols (music21's corpus)")
     print_table(rows_for(human, encoding, preset, harmonizer, args.seeds))
+    print("\nthe first eight bars played twice, with the session's memory")
+    played_twice(preset, tunes[:12], args.seeds)
     print("\nkey change: share of the chords' notes in the new key, per beat after the change")
     key_change_shares(preset, 16, args.seeds)
 

@@ -1,8 +1,9 @@
 """How fast does `musigan play` leave, whatever came before? Over real JACK ports.
 
-    python bench/exit_time.py [--rounds 100] [--preset bach-chorales-gru]
+    python bench/exit_time.py [--rounds 100] [--preset bach-chorales-gru] [--mode respond]
 
-Each round starts `musigan play --api jack --mode respond` (a fresh process, as a player does), a
+Each round starts `musigan play --api jack --mode respond` (or `--mode accompany --preset
+folk-chords`: the chords begin on the beat after the first note; a fresh process, as a player does), a
 listener stays connected to its output the whole round (as a DAW would), and a player client
 connects, plays a four-note phrase, waits for the answer to begin and leaves while it sounds. Then
 the round ends the session with Ctrl-C (SIGINT), SIGTERM or SIGHUP in turn and times the exit: from
@@ -33,9 +34,9 @@ def silent(received) -> bool:
     return not held(received) and any(d[0] & 0xF0 == 0xB0 and d[1] == 123 for _, d in received)
 
 
-def one_round(index: int, preset: str, record: str) -> tuple[float, str, bool]:
+def one_round(index: int, preset: str, mode: str, record: str) -> tuple[float, str, bool]:
     command = [sys.executable, "-m", "musigan.cli", "play", "--api", "jack", "--input", "virtual", "--quiet",
-               "--mode", "respond", "--preset", preset, "--bpm", "240", "--answer-bars", "2", "--seed", str(index),
+               "--mode", mode, "--preset", preset, "--bpm", "240", "--answer-bars", "2", "--seed", str(index),
                "--record", record]
     process, lines, _ = start_client(command)
     listener = Peer(f"exit-listener-{index}")  # stays, as a DAW does
@@ -85,11 +86,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--preset", default="bach-chorales-gru")
+    parser.add_argument("--mode", default="respond")
     args = parser.parse_args()
     with dummy_jack_server(f"musigan-exit-{os.getpid()}"), tempfile.TemporaryDirectory() as folder:
         results = []
         for index in range(args.rounds):
-            results.append(one_round(index, args.preset, os.path.join(folder, f"take-{index}.mid")))
+            results.append(one_round(index, args.preset, args.mode, os.path.join(folder, f"take-{index}.mid")))
             if (index + 1) % 10 == 0:
                 print(f"{index + 1}/{args.rounds} rounds, slowest exit so far "
                       f"{max(s for s, _, _ in results) * 1e3:.0f} ms", flush=True)

@@ -26,7 +26,8 @@ def hello(engine, presets: tuple[str, ...]) -> dict:
 
 
 def state(engine, clock) -> dict:
-    """Where the session stands: the playhead, the tempo, the key, every knob in numbers and words."""
+    """Where the session stands: the playhead, the tempo, the key, the chord it plays (accompany), every
+    knob in numbers and words."""
     position = clock.position(time.perf_counter()) if clock.running else engine.position
     bpm = getattr(clock, "bpm", None)
     stands = positions(engine, bpm if engine.on_tempo is not None else None)
@@ -39,7 +40,7 @@ def state(engine, clock) -> dict:
             "key": f"{PITCH_CLASSES[tonic]} {mode}" if belief is not None else None,
             "key_confidence": round(float(belief.chances[best]), 2) if belief is not None else None,
             "temperature": engine.companion.temperature, "knobs": stands, "labels": words(engine, stands, bpm),
-            "where": engine.where(position)}
+            "where": engine.where(position), "chord": engine.companion.chord_name}
 
 
 def words(engine, stands: dict[str, int], bpm: float | None) -> dict[str, str]:
