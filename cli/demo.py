@@ -85,7 +85,8 @@ def soprano_line(steps_per_quarter: int):
     piece = read_score(path, steps_per_quarter)[0]
     top = max(set(piece.notes[:, VOICE].tolist()), key=lambda v: piece.notes[piece.notes[:, VOICE] == v, PITCH].mean())
     notes = piece.notes[piece.notes[:, VOICE] == top]
-    return [(int(n[PITCH]), int(n[START]), int(n[END])) for n in notes]
+    lead = int(notes[:, START].min())  # the pickup's padding: the demo starts with its first note
+    return [(int(n[PITCH]), int(n[START]) - lead, int(n[END]) - lead) for n in notes]
 
 
 def demo_events(mode: str, steps_per_quarter: int, answer_bars: int) -> tuple[list, int]:

@@ -2,6 +2,7 @@
 use it, and so does the demo, which plays a chorale from music21's corpus."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from .midi_file import UnreadableFile
@@ -31,16 +32,18 @@ def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
     from music21 import harmony, meter, tempo
 
     parts = list(score.parts) or [score]
+    lead = pickup_padding(parts[0])
     rows, voice_names, symbols = [], [], []
     for voice, part in enumerate(parts):
         voice_names.append(part.partName or f"part {voice + 1}")
         for element in part.stripTies().flatten().notes:
+            offset = float(element.offset) + lead
             if isinstance(element, harmony.Harmony):  # a chord symbol: the lead sheet's chord, not a note
-                symbols.append((round(float(element.offset) * steps_per_quarter),
+                symbols.append((round(offset * steps_per_quarter),
                                 [] if isinstance(element, harmony.NoChord) else [p.midi for p in element.pitches]))
                 continue
-            start = round(float(element.offset) * steps_per_quarter)
-            end = max(start + 1, round(float(element.offset + element.quarterLength) * steps_per_quarter))
+            start = round(offset * steps_per_quarter)
+            end = max(start + 1, round((offset + float(element.quarterLength)) * steps_per_quarter))
             velocity = element.volume.velocity or DEFAULT_VELOCITY
             for pitch in element.pitches:
                 if 0 <= pitch.midi <= 127 and element.quarterLength > 0:
@@ -50,12 +53,24 @@ def score_to_sequence(score, steps_per_quarter: int, name: str) -> NoteSequence:
         voice_names.append(CHORD_VOICE)
     flat = score.flatten()
     marks = flat.getElementsByClass(tempo.MetronomeMark)
-    signatures = flat.getElementsByClass(meter.TimeSignature)
+    # the metre most of its signatures give: music21 reads a few ABC pickups as a bar of 1/16 of their own
+    signatures = Counter((s.numerator, s.denominator) for s in flat.getElementsByClass(meter.TimeSignature))
     bpm = marks.first().getQuarterBPM() if marks.first() is not None else 100.0
-    signature = signatures.first()
     return NoteSequence(notes_array(rows), steps_per_quarter=steps_per_quarter, tempo_bpm=float(bpm or 100.0),
-                        time_signature=(signature.numerator, signature.denominator) if signature else (4, 4),
+                        time_signature=signatures.most_common(1)[0][0] if signatures else (4, 4),
                         name=name, voice_names=tuple(voice_names))
+
+
+def pickup_padding(part) -> float:
+    """The quarters missing from a pickup bar (an anacrusis): the piece is moved on by that much, so its
+    bar lines fall where the grid counts them (whole bars from step 0) and its beats on the grid's
+    beats. Most dance tunes start with one (93 of O'Neill's nos. 101-200)."""
+    measures = part.getElementsByClass("Measure")
+    first = measures.first() if measures else None
+    if first is None or not first.paddingLeft:
+        return 0.0
+    padding = float(first.paddingLeft)
+    return padding if 0 < padding < float(first.barDuration.quarterLength) else 0.0
 
 
 def chord_symbol_rows(symbols, end: int, voice: int) -> list[tuple]:

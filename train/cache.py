@@ -15,7 +15,7 @@ import numpy as np
 from ..models.files import save_npz
 from ..models.notes import NoteSequence
 
-CACHE_VERSION = 2  # 2: which reader read how many files
+CACHE_VERSION = 3  # 2: which reader read how many files; 3: a score's pickup bar padded to a whole bar
 SEPARATOR = "\x1f"
 
 
