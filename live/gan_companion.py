@@ -30,10 +30,6 @@ class GanCompanion(CompanionCore):
                  metre: Metre = Metre()):
         super().__init__(name, stepper, encoding, sampler, metre)  # its phrases are bars of this metre
         self.bar = metre.steps_per_bar(encoding.steps_per_quarter)
-
-    def set_metre(self, metre: Metre) -> None:
-        if metre != self.metre:
-            raise ValueError(f"{self.name} writes phrases of {self.metre} bars; it cannot play in {metre}")
         self.phrase_bars, self.noise, self.max_notes = model.phrase_bars, model.noise, max_notes
         low = encoding.range.low
         self.allowed = np.zeros(encoding.vocab_size, bool)
@@ -42,6 +38,10 @@ class GanCompanion(CompanionCore):
             self.allowed &= trained_keys
         self.key_bias = np.zeros(encoding.vocab_size)
         self.reset()
+
+    def set_metre(self, metre: Metre) -> None:
+        if metre != self.metre:
+            raise ValueError(f"{self.name} writes phrases of {self.metre} bars; it cannot play in {metre}")
 
     @classmethod
     def from_preset(cls, preset, temperature=None, top_p=None, seed=None, **kwargs) -> "GanCompanion":
