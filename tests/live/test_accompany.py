@@ -76,7 +76,7 @@ def test_each_comping_pattern_strikes_as_it_says_and_the_bass_goes_on_its_own_ch
 def test_the_band_stops_a_bar_after_the_player_and_comes_back_with_them(preset):
     tune = held_out_tunes(1)[0]
     bar = Metre(*tune.time_signature).steps_per_bar(2)
-    first = [(p, m) for p, m in melody_events(tune) if p < 4 * bar]
+    first = melody_events(tune.slice_steps(0, 4 * bar))  # four bars, every key let go by their end
     again = [(p + 8 * bar, m) for p, m in first]
     clock = SimulatedClock()
     output = MemoryOutput(clock)

@@ -75,3 +75,20 @@ def test_decoding_gives_the_melody_back_with_the_chords_voiced_over_a_bass(encod
     assert len(bass) and bass[:, 0].max() < chord_notes[:, 0].min()
     per_beat = Metre(*tune.time_signature).steps_per_beat(2)
     assert not (bass[:, 1] % per_beat).any()  # the bass moves only with the chord, on a beat
+
+
+def test_a_tunes_pickup_is_padded_so_its_bars_and_beats_fall_on_the_grids():
+    """O'Neill's tunes mostly begin with a pickup: read, each full bar begins on a multiple of the bar
+    (as music21 counts its measures), so beats and bar lines are where the grid counts them."""
+    path = CORPUS / "oneills1850/0101-0200.abc"
+    tunes = read_score(path, 2)[:10]
+    scores = list(music21.converter.parse(path, forceSource=True, storePickle=False).scores)[:10]
+    padded = 0
+    for tune, score in zip(tunes, scores):
+        measures = list(score.parts[0].getElementsByClass("Measure"))
+        padded += bool(measures[0].paddingLeft)
+        bar = Metre(*tune.time_signature).steps_per_bar(2)
+        second = measures[1].notes.first()  # the first note of the first full bar
+        step = round((float(second.offset) + float(measures[1].offset) + float(measures[0].paddingLeft)) * 2)
+        assert step == bar and step in tune.notes[:, 1].tolist(), tune.name
+    assert padded >= 5
