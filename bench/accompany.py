@@ -84,8 +84,8 @@ def print_table(rows: dict[str, list[Accompaniment]]) -> None:
     print("| --- " * (len(FIGURES) + 2) + "|")
     for name, accompaniments in rows.items():
         values = figures(accompaniments)
-        print(f"| {name} | " + " | ".join(f"{values[f]:.2f}" for f in FIGURES) + f" | {values['chords used']} |",
-              flush=True)
+        cells = ["-" if np.isnan(values[f]) else f"{values[f]:.2f}" for f in FIGURES]
+        print(f"| {name} | " + " | ".join(cells) + f" | {values['chords used']} |", flush=True)
 
 
 def playable(tune, encoding) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..models import chords
+from ..models.tonality import key_bias
 from .companion import LanguageModelCompanion
 
 
@@ -63,6 +64,16 @@ class ChordCompanion(LanguageModelCompanion):
         keep[encoding.chord_token(self.chord)] = self.chord != chords.NO_CHORD
         token = self.sampler.categorical(self.chances(), allowed, keep, np.ones(encoding.vocab_size, bool))
         return token - encoding.first_chord
+
+    def bias_for(self, key, pull: float) -> np.ndarray:
+        """The key's pull on chords too: a chord loses `pull` nats times the share of its tones likely
+        outside the player's key, so after a modulation the chords move as soon as the key does."""
+        bias = super().bias_for(key, pull)
+        tones = chords.TONES[:chords.CHORDS]
+        outside = key_bias(np.arange(12), key, pull)  # per pitch class
+        bias[self.encoding.first_chord:self.encoding.first_chord + chords.CHORDS] = (
+            tones @ outside / tones.sum(axis=1))
+        return bias
 
     def _in_range(self, pitch: int) -> int:
         """A melody note outside the model's range, heard an octave (or more) nearer it."""

@@ -92,11 +92,16 @@ class LanguageModelCompanion(CompanionCore):
             if chances[best] >= max(SHIFT_CHANCE, SHIFT_ODDS * chances[6 - self.shift]):
                 self.shift = 6 - best
             key = key.transposed(-self.shift)
+        bias = self.bias_for(key, pull)
+        self.logits = self.logits - self.key_bias + bias
+        self.key_bias = bias
+
+    def bias_for(self, key: KeyBelief | None, pull: float) -> np.ndarray:
+        """What the key's pull adds to each token's logit (`key` in the model's own key)."""
         bias = np.zeros_like(self.key_bias)
         pitches = self.note_pitches()
         bias[:len(pitches)] = key_bias(pitches, key, pull)
-        self.logits = self.logits - self.key_bias + bias
-        self.key_bias = bias
+        return bias
 
     def listen(self, phrase: NoteSequence, answer_at: int | None = None) -> None:
         """Start afresh from a phrase the player played (respond mode primes on it, then answers from

@@ -81,8 +81,9 @@ FIGURES = ("changes per bar", "melody in chord, beats", "melody in chord, all", 
 
 def figures(accompaniments: list[Accompaniment]) -> dict[str, float]:
     """The mean of each figure over the tunes, and the number of distinct chords used."""
-    rows = [(a.changes_per_bar(), a.melody_in_chord(on_beats=True), a.melody_in_chord(), a.on_beat_share())
-            for a in accompaniments]
-    means = np.nanmean(np.array(rows, dtype=float), axis=0)
+    rows = np.array([(a.changes_per_bar(), a.melody_in_chord(on_beats=True), a.melody_in_chord(), a.on_beat_share())
+                     for a in accompaniments], dtype=float)
+    counted = ~np.isnan(rows)  # a figure a tune has none of (no chord change: no share of them on a beat)
+    means = np.where(counted.any(0), np.where(counted, rows, 0).sum(0) / np.maximum(counted.sum(0), 1), np.nan)
     vocabulary = set().union(*(a.vocabulary() for a in accompaniments))
     return {**dict(zip(FIGURES, means.tolist())), "chords used": len(vocabulary)}
