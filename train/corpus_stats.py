@@ -39,13 +39,15 @@ def polyphony_percentiles(pieces: list[NoteSequence]) -> dict[str, int]:
 
 
 def bar_densities(pieces: list[NoteSequence], bars: int = 8) -> np.ndarray:
-    """Notes started per 4/4 bar over each `bars`-bar stretch of the pieces (stretches of silence
-    left out: they say nothing of how densely the music moves)."""
+    """Notes started per 4/4 bar over each `bars`-bar stretch of the pieces, from the first note
+    (stretches of silence, and the silence a pickup bar is padded with, left out: they say nothing
+    of how densely the music moves)."""
     counts = []
     for piece in pieces:
         span = bars * 4 * piece.steps_per_quarter
         starts = np.sort(piece.notes[:, START])
-        edges = np.arange(0, piece.total_steps - span + 1, span)
+        first = int(starts[0]) if len(starts) else 0
+        edges = np.arange(first, piece.total_steps - span + 1, span)
         counts.extend((np.searchsorted(starts, edges + span) - np.searchsorted(starts, edges)) / bars)
     counts = np.asarray(counts, float)
     return counts[counts > 0]
