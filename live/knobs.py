@@ -14,14 +14,14 @@ def bars(value: int) -> int:
     return value * 9 // 128
 
 
-def mode_at(value: int) -> str:
-    """The mode knob in quarters: respond, harmonize, solo, accompany."""
-    return MODES[min(len(MODES) - 1, value * len(MODES) // 128)]
+def choice_at(choices: tuple[str, ...], value: int) -> str:
+    """A knob that picks one of `choices` in equal shares of its travel (the mode in quarters)."""
+    return choices[min(len(choices) - 1, value * len(choices) // 128)]
 
 
-def comping_at(value: int) -> str:
-    """The comping knob in thirds: held, pulse, arpeggio."""
-    return COMPING[min(len(COMPING) - 1, value * len(COMPING) // 128)]
+def choice_stands(choices: tuple[str, ...], choice: str) -> int:
+    """Where such a knob stands for `choice`: the middle of its share."""
+    return (2 * choices.index(choice) + 1) * 128 // (2 * len(choices))
 
 
 def temperature_at(value: int) -> float:
@@ -51,7 +51,7 @@ def answer(engine, value: int) -> None:
 
 
 def mode(engine, value: int) -> None:
-    engine.set_mode(mode_at(value))
+    engine.set_mode(choice_at(MODES, value))
 
 
 def panic(engine, value: int) -> None:
@@ -108,7 +108,7 @@ def memory(engine, value: int) -> None:
 
 
 def comping(engine, value: int) -> None:
-    engine.set_comping(comping_at(value))
+    engine.set_comping(choice_at(COMPING, value))
     engine.log(f"comping: {engine.settings.comping}")
 
 
@@ -127,11 +127,11 @@ def positions(engine, bpm: float | None) -> dict[str, int]:
         return min(127, -(-count * 128 // 9))
 
     stands = {"temperature": round((companion.temperature - 0.1) / 1.9 * 127),
-              "answer": of_bars(settings.answer_bars), "mode": MODES.index(settings.mode) * 32 + 16,
+              "answer": of_bars(settings.answer_bars), "mode": choice_stands(MODES, settings.mode),
               "loop": 127 if engine.part.looper.on else 0, "min_listen": of_bars(settings.min_listen_bars),
               "max_listen": of_bars(settings.max_listen_bars),
               "density": round(64 + 64 * math.log2(companion.density_scale)),
-              "memory": round(companion.memory_amount * 127), "comping": COMPING.index(settings.comping) * 43 + 21}
+              "memory": round(companion.memory_amount * 127), "comping": choice_stands(COMPING, settings.comping)}
     if bpm is not None:
         stands["tempo"] = round((bpm - 40) / 200 * 127)
     return {name: max(0, min(127, value)) for name, value in stands.items()}
@@ -144,6 +144,7 @@ def label(name: str, value: int) -> str:
     """A knob that counts bars, picks the mode or switches the loop, in a player's words (the others
     are worded from the session's own value: `live/view_messages.py: words`)."""
     in_bars = bars(value)
-    return {"answer": f"{in_bars} bars" if in_bars else "as the call", "mode": mode_at(value), "comping": comping_at(value),
+    return {"answer": f"{in_bars} bars" if in_bars else "as the call", "mode": choice_at(MODES, value),
+            "comping": choice_at(COMPING, value),
             "loop": "on" if value >= 64 else "off", "min_listen": f"{in_bars} bars",
             "max_listen": f"{in_bars} bars" if in_bars else "never"}.get(name, "")
